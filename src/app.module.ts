@@ -1,0 +1,51 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { APP_FILTER } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ProblemFilter } from './common/problem/problem.filter.js';
+import { LoggingModule } from './common/logging/logging.module.js';
+import { AppConfig } from './config/app-config.js';
+import { typeOrmOptions } from './database/typeorm-options.js';
+import { HealthModule } from './health/health.module.js';
+
+export interface AppModuleOptions {
+  config: AppConfig;
+  /** The URL of the database the app uses (the embedded one or DATABASE_URL), resolved before boot. */
+  databaseUrl: string;
+  /** Further modules to mount (the e2e tests mount probe controllers this way). */
+  extraModules?: DynamicModule['imports'];
+}
+
+/** Makes the validated configuration injectable as a typed `AppConfig` everywhere. */
+@Global()
+@Module({})
+class AppConfigModule {
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: AppConfigModule,
+      imports: [ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => ({ ...config })] })],
+      providers: [{ provide: AppConfig, useValue: config }],
+      exports: [AppConfig],
+    };
+  }
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(options: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.register(options.config),
+        LoggingModule,
+        TypeOrmModule.forRoot({
+          ...typeOrmOptions({ url: options.databaseUrl, poolSize: options.config.DATABASE_POOL_SIZE }),
+          autoLoadEntities: true,
+        }),
+        HealthModule,
+        ...(options.extraModules ?? []),
+      ],
+      providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
+    };
+  }
+}

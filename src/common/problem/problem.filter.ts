@@ -1,0 +1,142 @@
+import {
+  ArgumentsHost,
+  Catch,
+  HttpException,
+  HttpStatus,
+  Logger,
+  type ExceptionFilter,
+} from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import { PROBLEM_CONTENT_TYPE, ProblemException, problemType, type ProblemDocument } from './problem.js';
+
+interface ProblemAnswer {
+  document: ProblemDocument;
+  headers: Record<string, string>;
+  /** true when the error is a bug (or an outage) rather than a client's mistake. */
+  unexpected: boolean;
+}
+
+/** Fastify's own errors (body parsing, limits) carry a status code and an FST_ code. */
+interface FrameworkError {
+  statusCode?: number;
+  code?: string;
+  message?: string;
+}
+
+const FRAMEWORK_PROBLEMS: Record<string, { slug: string; title: string; detail: string }> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: {
+    slug: 'malformed-json',
+    title: 'Malformed JSON',
+    detail: 'The request body is not valid JSON.',
+  },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    slug: 'malformed-json',
+    title: 'Malformed JSON',
+    detail: 'The request body is empty but declared as JSON.',
+  },
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    slug: 'payload-too-large',
+    title: 'Payload Too Large',
+    detail: 'The request body exceeds the size limit.',
+  },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    slug: 'unsupported-media-type',
+    title: 'Unsupported Media Type',
+    detail: 'The request body has a content type this route does not accept.',
+  },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    slug: 'bad-request',
+    title: 'Bad Request',
+    detail: 'The Content-Length header does not match the body.',
+  },
+};
+
+function isFrameworkError(error: unknown): error is FrameworkError & { statusCode: number } {
+  const status = (error as FrameworkError | undefined)?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
+const titleFor = (status: number): string => STATUS_CODES[status] ?? 'Error';
+
+export function toProblem(error: unknown): ProblemAnswer {
+  if (error instanceof ProblemException) {
+    return { document: error.toDocument(), headers: error.headers, unexpected: false };
+  }
+  // Nest wraps Fastify's own client errors (malformed JSON, body too large) in an HttpException.
+  if (error instanceof HttpException && isFrameworkError(error.cause)) return toProblem(error.cause);
+  if (error instanceof HttpException) {
+    const status: number = error.getStatus();
+    const body = error.getResponse();
+    // Framework exceptions (NotFoundException, a guard's ForbiddenException, terminus' 503) keep their status;
+    // their message is a fixed framework text, never user input.
+    const message = typeof body === 'object' && body !== null && 'message' in body ? body.message : body;
+    const detail = typeof message === 'string' && status < 500 ? message : undefined;
+    const unavailable = status === (HttpStatus.SERVICE_UNAVAILABLE as number);
+    const extensions =
+      unavailable && typeof body === 'object' && body !== null && 'details' in body
+        ? { checks: body.details }
+        : {};
+    return {
+      document: {
+        type: 'about:blank',
+        title: titleFor(status),
+        status,
+        ...(detail ? { detail } : {}),
+        ...extensions,
+      },
+      headers: {},
+      unexpected: status >= 500 && !unavailable,
+    };
+  }
+  if (isFrameworkError(error)) {
+    const known = error.code ? FRAMEWORK_PROBLEMS[error.code] : undefined;
+    const status = error.statusCode;
+    return {
+      document: known
+        ? { type: problemType(known.slug), title: known.title, status, detail: known.detail }
+        : { type: 'about:blank', title: titleFor(status), status },
+      headers: {},
+      unexpected: false,
+    };
+  }
+  return {
+    document: {
+      type: problemType('internal-error'),
+      title: 'Internal Server Error',
+      status: 500,
+      detail: 'An unexpected error occurred. Quote the request id when you contact us.',
+    },
+    headers: {},
+    unexpected: true,
+  };
+}
+
+const logger = new Logger('Problem');
+
+/** Writes the answer; shared by the Nest filter and Fastify's own error handler. */
+export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  const { document, headers, unexpected } = toProblem(error);
+  if (unexpected) {
+    // The stack and the message go to the log (scrubbed of personal data there), never to the client.
+    logger.error({ err: error, requestId: request.id }, 'unexpected error');
+  }
+  if (reply.sent) return;
+  void reply
+    .status(document.status)
+    .headers({
+      ...headers,
+      'content-type': `${PROBLEM_CONTENT_TYPE}; charset=utf-8`,
+      'cache-control': 'no-store',
+    })
+    .send(JSON.stringify({ ...document, requestId: request.id }));
+}
+
+/** The global filter: every error leaves the service as RFC 9457 problem+json. */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    sendProblem(exception, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>());
+  }
+}

@@ -1,0 +1,58 @@
+import type { IncomingMessage } from 'node:http';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { AppModule, type AppModuleOptions } from './app.module.js';
+import { requestIdOf } from './common/logging/request-id.js';
+import { createValidationPipe } from './common/problem/validation.js';
+
+/**
+ * Builds the HTTP application exactly as production runs it; the e2e tests use this too, so what
+ * they prove is what ships.
+ */
+export async function createApp(options: AppModuleOptions): Promise<NestFastifyApplication> {
+  const { config } = options;
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    trustProxy: config.TRUST_PROXY,
+    genReqId: (req: IncomingMessage) => requestIdOf(req),
+    // Let in-flight requests finish on close; idle keep-alive sockets are closed at once.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    logger: false,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.useGlobalPipes(createValidationPipe());
+
+  // The correlation id goes back on every answer, including 404s no route handled.
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (request, reply, done) => {
+      void reply.header('x-request-id', request.id);
+      done();
+    });
+
+  // Errors Fastify raises before a handler runs (malformed JSON, body too large) reach the global
+  // ProblemFilter too: Nest installs Fastify's error handler and wraps them (see toProblem).
+
+  if (config.OPENAPI_ENABLED) {
+    const document = SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('Storefront API')
+        .setDescription('Privacy-compliant storefront backend. Errors are RFC 9457 application/problem+json.')
+        .setVersion('1')
+        .addBearerAuth()
+        .build(),
+    );
+    SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  }
+  await app.init();
+  return app;
+}
