@@ -6,7 +6,10 @@ import { ProblemFilter } from './common/problem/problem.filter.js';
 import { LoggingModule } from './common/logging/logging.module.js';
 import { AppConfig } from './config/app-config.js';
 import { typeOrmOptions } from './database/typeorm-options.js';
+import { AuthModule } from './common/auth/auth.module.js';
 import { HealthModule } from './health/health.module.js';
+import { HostingModule } from './modules/hosting/hosting.module.js';
+import { PrivacyModule } from '@app/privacy';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -42,7 +45,22 @@ export class AppModule {
           ...typeOrmOptions({ url: options.databaseUrl, poolSize: options.config.DATABASE_POOL_SIZE }),
           autoLoadEntities: true,
         }),
+        PrivacyModule.forRoot({
+          databaseUrl: options.databaseUrl,
+          bootstrapAdminToken: options.config.PRIVACY_ADMIN_TOKEN,
+          runJobs: options.config.JOBS_ENABLED,
+          retentionSweepCron: options.config.RETENTION_SWEEP_CRON,
+          controller: {
+            name: options.config.PRIVACY_CONTROLLER_NAME,
+            address: options.config.PRIVACY_CONTROLLER_ADDRESS,
+            contact: options.config.PRIVACY_CONTROLLER_CONTACT,
+            dpo: options.config.PRIVACY_DPO_CONTACT,
+            supervisoryAuthority: options.config.PRIVACY_SUPERVISORY_AUTHORITY,
+          },
+        }),
+        AuthModule,
         HealthModule,
+        HostingModule,
         ...(options.extraModules ?? []),
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],

@@ -7,6 +7,7 @@ import {
   Matches,
   Max,
   Min,
+  MinLength,
   ValidateIf,
   validateSync,
   type ValidationError,
@@ -90,6 +91,75 @@ export class AppConfig {
   @Transform(toBool)
   @IsBoolean()
   OPENAPI_ENABLED = true;
+
+  /** Guards the privacy admin routes until staff accounts exist; unset = those routes answer 401. */
+  @Transform(emptyToUndefined)
+  @ValidateIf((c: AppConfig) => c.PRIVACY_ADMIN_TOKEN !== undefined)
+  @IsString()
+  @MinLength(24, { message: 'at least 24 characters long' })
+  PRIVACY_ADMIN_TOKEN?: string;
+
+  @IsString()
+  PRIVACY_CONTROLLER_NAME = 'Example Skin Analysis Devices GmbH';
+
+  @IsString()
+  PRIVACY_CONTROLLER_ADDRESS = 'Siemensring 98, 47877 Willich, Germany';
+
+  @IsString()
+  PRIVACY_CONTROLLER_CONTACT = 'datenschutz@shop.example';
+
+  @Transform(emptyToUndefined)
+  @ValidateIf((c: AppConfig) => c.PRIVACY_DPO_CONTACT !== undefined)
+  @IsString()
+  PRIVACY_DPO_CONTACT?: string;
+
+  @IsString()
+  PRIVACY_SUPERVISORY_AUTHORITY =
+    'Landesbeauftragte für Datenschutz und Informationsfreiheit Nordrhein-Westfalen (LDI NRW), Kavalleriestraße 2-4, 40213 Düsseldorf';
+
+  /** HMAC key of the access tokens (at least 32 characters). Required in production; in development a random key per start. */
+  @Transform(emptyToUndefined)
+  @ValidateIf((c: AppConfig) => c.NODE_ENV === 'production' || c.AUTH_TOKEN_SECRET !== undefined)
+  @IsString()
+  @MinLength(32, { message: 'a secret of at least 32 characters' })
+  AUTH_TOKEN_SECRET?: string;
+
+  /** Lifetime of an access token. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(3600)
+  ACCESS_TOKEN_TTL_SECONDS = 900;
+
+  /** Lifetime of a refresh token (each use rotates it). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(90)
+  REFRESH_TOKEN_TTL_DAYS = 30;
+
+  /** Failed logins for one account (or one client) within the window before logins are refused with 429. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  LOGIN_MAX_FAILURES = 5;
+
+  /** The window, and how long the refusal lasts. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  LOGIN_LOCKOUT_SECONDS = 900;
+
+  /** Run background jobs (retention sweep, outbox workers) in this process. */
+  @Transform(toBool)
+  @IsBoolean()
+  JOBS_ENABLED = true;
+
+  /** Cron schedule of the retention sweep (pg-boss), in the shop's time zone (Europe/Berlin). */
+  @IsString()
+  RETENTION_SWEEP_CRON = '17 3 * * *';
 }
 
 export class ConfigurationError extends Error {
@@ -131,7 +201,14 @@ function firstProblem(errors: ValidationError[]): ConfigurationError | undefined
 export function validateConfig(env: Record<string, unknown>): AppConfig {
   const known = Object.keys(new AppConfig());
   const relevant: Record<string, unknown> = {};
-  for (const key of [...known, 'DATABASE_URL']) if (env[key] !== undefined) relevant[key] = env[key];
+  for (const key of [
+    ...known,
+    'DATABASE_URL',
+    'PRIVACY_ADMIN_TOKEN',
+    'PRIVACY_DPO_CONTACT',
+    'AUTH_TOKEN_SECRET',
+  ])
+    if (env[key] !== undefined) relevant[key] = env[key];
   const config = plainToInstance(AppConfig, relevant, { exposeDefaultValues: true });
   const error = firstProblem(validateSync(config, { skipMissingProperties: false }));
   if (error) throw error;

@@ -54,6 +54,7 @@ describe('every error is RFC 9457 problem+json', () => {
     const config = validateConfig({
       NODE_ENV: 'test',
       LOG_LEVEL: 'silent',
+      JOBS_ENABLED: 'false',
       DATABASE_URL: db.url,
       BODY_LIMIT_BYTES: '2048',
     });

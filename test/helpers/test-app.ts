@@ -1,3 +1,4 @@
+import type { DynamicModule } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { validateConfig } from '../../src/config/app-config.js';
 import { createApp } from '../../src/create-app.js';
@@ -11,16 +12,28 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  /** Reuse a database (e.g. to restart the app on the same data); it is then not dropped on close. */
+  db?: TestDatabase;
+  /** Extra modules to mount (probe controllers, test declarations). */
+  modules?: DynamicModule['imports'];
+}
+
 /** Boots the real application (as `npm start` builds it) on a fresh database of its own. */
-export async function startTestApp(env: Record<string, string> = {}, db?: TestDatabase): Promise<TestApp> {
-  const database = db ?? (await createTestDatabase());
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const database = options.db ?? (await createTestDatabase());
   const config = validateConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
-    ...env,
+    JOBS_ENABLED: 'false',
+    PRIVACY_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+    ...options.env,
     DATABASE_URL: database.url,
   });
-  const app = await createApp({ config, databaseUrl: database.url });
+  const app = await createApp({ config, databaseUrl: database.url, extraModules: options.modules });
   await app.getHttpAdapter().getInstance().ready();
   return {
     app,
@@ -28,7 +41,9 @@ export async function startTestApp(env: Record<string, string> = {}, db?: TestDa
     inject: app.inject.bind(app),
     async close() {
       await app.close();
-      if (!db) await database.drop();
+      if (!options.db) await database.drop();
     },
   };
 }
+
+export const adminHeaders = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };

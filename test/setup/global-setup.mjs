@@ -3,7 +3,6 @@ import { chmod, mkdtemp } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { EmbeddedPostgres } from '../../dist/src/database/embedded-postgres.js';
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -25,6 +24,8 @@ export default async function globalSetup() {
     process.env.TEST_DATABASE_SERVER_URL = process.env.DATABASE_URL;
     return;
   }
+  // Loaded only here: with DATABASE_URL set, the run needs no build.
+  const { EmbeddedPostgres } = await import('../../dist/src/database/embedded-postgres.js');
   const parent = await mkdtemp(path.join(os.tmpdir(), 'storefront-test-pg-'));
   await chmod(parent, 0o755); // the server runs as the postgres user when we are root
   const dataDir = path.join(parent, 'data');

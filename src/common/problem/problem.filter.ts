@@ -52,6 +52,24 @@ const FRAMEWORK_PROBLEMS: Record<string, { slug: string; title: string; detail: 
   },
 };
 
+interface ProblemShaped {
+  slug: string;
+  title: string;
+  detail: string;
+  extensions?: Record<string, unknown>;
+  headers?: Record<string, string>;
+}
+
+function isProblemShaped(body: unknown): body is ProblemShaped {
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    'slug' in body &&
+    'title' in body &&
+    typeof body.slug === 'string'
+  );
+}
+
 function isFrameworkError(error: unknown): error is FrameworkError & { statusCode: number } {
   const status = (error as FrameworkError | undefined)?.statusCode;
   return typeof status === 'number' && status >= 400 && status < 500;
@@ -65,6 +83,22 @@ export function toProblem(error: unknown): ProblemAnswer {
   }
   // Nest wraps Fastify's own client errors (malformed JSON, body too large) in an HttpException.
   if (error instanceof HttpException && isFrameworkError(error.cause)) return toProblem(error.cause);
+  if (error instanceof HttpException && isProblemShaped(error.getResponse())) {
+    // The privacy kernel's errors (it cannot import ProblemException) carry the same fields.
+    const body = error.getResponse() as ProblemShaped;
+    const status = error.getStatus();
+    return {
+      document: {
+        type: problemType(body.slug),
+        title: body.title,
+        status,
+        detail: body.detail,
+        ...(body.extensions ?? {}),
+      },
+      headers: body.headers ?? {},
+      unexpected: status >= 500,
+    };
+  }
   if (error instanceof HttpException) {
     const status: number = error.getStatus();
     const body = error.getResponse();

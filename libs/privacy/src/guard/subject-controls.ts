@@ -1,0 +1,73 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+
+/** Objection to every (f)-based activity at once (e.g. "stop all of it"). */
+export const ALL_ACTIVITIES = '*';
+
+/**
+ * Restriction (Art. 18) and objection (Art. 21): what a subject asked the shop to stop. Rows are
+ * closed (lifted, withdrawn), never deleted, so the history of a request stays provable.
+ */
+@Injectable()
+export class SubjectControls {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async restrict(
+    subjectId: string,
+    reason: string,
+    requestedBy: string,
+    manager?: EntityManager,
+  ): Promise<string> {
+    const rows: { id: string }[] = await (manager ?? this.dataSource.manager).query(
+      `insert into privacy.restriction (subject_id, reason, requested_by) values ($1, $2, $3) returning id`,
+      [subjectId, reason, requestedBy],
+    );
+    return rows[0].id;
+  }
+
+  async liftRestriction(subjectId: string, liftedBy: string, manager?: EntityManager): Promise<number> {
+    const result: [unknown[], number] = await (manager ?? this.dataSource.manager).query(
+      `update privacy.restriction set lifted_at = now(), lifted_by = $2 where subject_id = $1 and lifted_at is null`,
+      [subjectId, liftedBy],
+    );
+    return result[1];
+  }
+
+  async isRestricted(subjectId: string, manager?: EntityManager): Promise<boolean> {
+    const rows: unknown[] = await (manager ?? this.dataSource.manager).query(
+      `select 1 from privacy.restriction where subject_id = $1 and lifted_at is null limit 1`,
+      [subjectId],
+    );
+    return rows.length > 0;
+  }
+
+  async object(
+    subjectId: string,
+    activityId: string,
+    channel: string,
+    manager?: EntityManager,
+  ): Promise<void> {
+    await (manager ?? this.dataSource.manager).query(
+      `insert into privacy.objection (subject_id, activity_id, channel)
+       select $1, $2, $3 where not exists (
+         select 1 from privacy.objection where subject_id = $1 and activity_id = $2 and withdrawn_at is null)`,
+      [subjectId, activityId, channel],
+    );
+  }
+
+  async withdrawObjection(subjectId: string, activityId: string, manager?: EntityManager): Promise<void> {
+    await (manager ?? this.dataSource.manager).query(
+      `update privacy.objection set withdrawn_at = now() where subject_id = $1 and activity_id = $2 and withdrawn_at is null`,
+      [subjectId, activityId],
+    );
+  }
+
+  async hasObjected(subjectId: string, activityId: string, manager?: EntityManager): Promise<boolean> {
+    const rows: unknown[] = await (manager ?? this.dataSource.manager).query(
+      `select 1 from privacy.objection where subject_id = $1 and activity_id = any($2) and withdrawn_at is null limit 1`,
+      [subjectId, [activityId, ALL_ACTIVITIES]],
+    );
+    return rows.length > 0;
+  }
+}

@@ -1,0 +1,18 @@
+export {
+  RIGHTS_HOOKS,
+  type EraserReport,
+  type ErasureContext,
+  type ErasureOutcome,
+  type ErasureReport,
+  type ExportRecord,
+  type ExportSection,
+  type JsonObject,
+  type JsonValue,
+  type PersonalDataEraser,
+  type PersonalDataExporter,
+  type RightsHooks,
+  type SubjectExport,
+  type SubjectExportSection,
+} from './rights.contracts.js';
+export { RightsRegistry } from './rights.registry.js';
+export { RightsService } from './rights.service.js';

@@ -1,0 +1,83 @@
+import {
+  createParamDecorator,
+  HttpStatus,
+  Injectable,
+  SetMetadata,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ActorContext } from '@app/privacy';
+import type { FastifyRequest } from 'fastify';
+import { ProblemException } from '../problem/problem.js';
+import { TokenService, unauthorized, type TokenClaims } from './token.service.js';
+
+export const STAFF_ROLES = ['fulfilment', 'support', 'privacy-officer', 'admin'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+type AuthenticatedRequest = FastifyRequest & { principal?: TokenClaims };
+
+function bearer(request: FastifyRequest): string {
+  const header = request.headers.authorization;
+  const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+  if (!match) throw unauthorized();
+  return match[1];
+}
+
+/** A signed-in customer; the actor of the request is the data subject themself. */
+@Injectable()
+export class CustomerAuthGuard implements CanActivate {
+  constructor(private readonly tokens: TokenService) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const claims = this.tokens.verify(bearer(request));
+    if (claims.kind !== 'customer') throw unauthorized();
+    request.principal = claims;
+    ActorContext.enter({ type: 'subject', id: claims.sub });
+    return true;
+  }
+}
+
+const ROLES_KEY = 'storefront:staff-roles';
+
+/** The staff roles allowed on a route or controller (checked by StaffAuthGuard). */
+export const StaffRoles = (...roles: StaffRole[]): MethodDecorator & ClassDecorator =>
+  SetMetadata(ROLES_KEY, roles);
+
+/** A signed-in staff member whose role the route allows; the actor of the request is that staff member. */
+@Injectable()
+export class StaffAuthGuard implements CanActivate {
+  constructor(
+    private readonly tokens: TokenService,
+    private readonly reflector: Reflector,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const claims = this.tokens.verify(bearer(request));
+    if (claims.kind !== 'staff' || !claims.role) throw unauthorized();
+    const allowed = this.reflector.getAllAndOverride<StaffRole[] | undefined>(ROLES_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (allowed && !allowed.includes(claims.role as StaffRole)) {
+      throw new ProblemException(
+        HttpStatus.FORBIDDEN,
+        'forbidden',
+        'Forbidden',
+        'Your role may not use this route.',
+      );
+    }
+    request.principal = claims;
+    ActorContext.enter({ type: 'staff', id: claims.sub, role: claims.role });
+    return true;
+  }
+}
+
+/** The verified token claims of the request (after one of the guards above). */
+export const Principal = createParamDecorator((_data: unknown, context: ExecutionContext): TokenClaims => {
+  const principal = context.switchToHttp().getRequest<AuthenticatedRequest>().principal;
+  if (!principal) throw unauthorized();
+  return principal;
+});
