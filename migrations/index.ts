@@ -3,6 +3,17 @@ import { Foundation1795559000000 } from './1795559000000-foundation.js';
 import { PrivacyKernel1795560000000 } from './1795560000000-privacy-kernel.js';
 import { PrivacyAudit1795560100000 } from './1795560100000-privacy-audit.js';
 import { PrivacyRetention1795560200000 } from './1795560200000-privacy-retention.js';
+import { RateLimits1795560900000 } from './1795560900000-rate-limits.js';
+import { Customers1795561000000 } from './1795561000000-customers.js';
+import { Notifications1795561050000 } from './1795561050000-notifications.js';
+import { BackOffice1795561100000 } from './1795561100000-back-office.js';
+import { Partners1795561150000 } from './1795561150000-partners.js';
+import { Inquiries1795561200000 } from './1795561200000-inquiries.js';
+import { AccessLog1795561300000 } from './1795561300000-access-log.js';
+import { Orders1795562000000 } from './1795562000000-orders.js';
+import { Payments1795563000000 } from './1795563000000-payments.js';
+import { CreditCheck1795563100000 } from './1795563100000-credit-check.js';
+import { DataSubjectRights1795565000000 } from './1795565000000-data-subject-rights.js';
 
 /**
  * Every migration, in order. A migration is never edited after it landed: add a new one
@@ -13,4 +24,15 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   PrivacyKernel1795560000000,
   PrivacyAudit1795560100000,
   PrivacyRetention1795560200000,
+  RateLimits1795560900000,
+  Customers1795561000000,
+  Notifications1795561050000,
+  BackOffice1795561100000,
+  Partners1795561150000,
+  Inquiries1795561200000,
+  AccessLog1795561300000,
+  Orders1795562000000,
+  Payments1795563000000,
+  CreditCheck1795563100000,
+  DataSubjectRights1795565000000,
 ];

@@ -9,6 +9,20 @@ import { typeOrmOptions } from './database/typeorm-options.js';
 import { AuthModule } from './common/auth/auth.module.js';
 import { HealthModule } from './health/health.module.js';
 import { HostingModule } from './modules/hosting/hosting.module.js';
+import { ThrottleModule } from './common/throttle/throttle.module.js';
+import { AccessLogModule } from './modules/access-log/access-log.module.js';
+import { AddressValidationModule } from './modules/address-validation/address-validation.module.js';
+import { BackOfficeModule } from './modules/back-office/back-office.module.js';
+import { CookiesModule } from './modules/cookies/cookies.module.js';
+import { InquiriesModule } from './modules/inquiries/inquiries.module.js';
+import { NotificationsModule } from './modules/notifications/notifications.module.js';
+import { CreditCheckModule } from './modules/credit-check/credit-check.module.js';
+import { DataSubjectRightsModule } from './modules/data-subject-rights/data-subject-rights.module.js';
+import { OrdersModule } from './modules/orders/orders.module.js';
+import { PaymentsModule } from './modules/payments/payments.module.js';
+import { PartnersModule } from './modules/partners/partners.module.js';
+import { RegistrationModule } from './modules/registration/registration.module.js';
+
 import { PrivacyModule } from '@app/privacy';
 
 export interface AppModuleOptions {
@@ -59,8 +73,21 @@ export class AppModule {
           },
         }),
         AuthModule,
+        ThrottleModule,
         HealthModule,
         HostingModule,
+        NotificationsModule,
+        CookiesModule,
+        AddressValidationModule,
+        RegistrationModule,
+        BackOfficeModule,
+        PartnersModule,
+        InquiriesModule,
+        AccessLogModule,
+        OrdersModule,
+        CreditCheckModule,
+        PaymentsModule,
+        DataSubjectRightsModule,
         ...(options.extraModules ?? []),
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],

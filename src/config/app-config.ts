@@ -160,6 +160,501 @@ export class AppConfig {
   /** Cron schedule of the retention sweep (pg-boss), in the shop's time zone (Europe/Berlin). */
   @IsString()
   RETENTION_SWEEP_CRON = '17 3 * * *';
+
+  /**
+   * Accept PRIVACY_ADMIN_TOKEN on the privacy admin routes besides staff accounts (privacy-officer,
+   * admin). Off by default: a shared static token is for the first start and emergencies only.
+   */
+  @Transform(toBool)
+  @IsBoolean()
+  PRIVACY_BOOTSTRAP_TOKEN_ENABLED = false;
+
+  /** Lifetime of a staff access token: shorter than a customer's, as it opens more data. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(3600)
+  STAFF_ACCESS_TOKEN_TTL_SECONDS = 600;
+
+  /** Days a closed inquiry is kept before it is deleted; 0 (the default) deletes it when it is closed. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(30)
+  INQUIRY_DELETE_GRACE_DAYS = 0;
+
+  /** Inquiries one client (IP address, counted hashed) may send per INQUIRY_RATE_LIMIT_WINDOW_SECONDS. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  INQUIRY_RATE_LIMIT_MAX = 5;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  INQUIRY_RATE_LIMIT_WINDOW_SECONDS = 600;
+
+  /** Write the web server access log (registry activity access-log). */
+  @Transform(toBool)
+  @IsBoolean()
+  ACCESS_LOG_ENABLED = true;
+
+  /** How often buffered access-log lines are written (one multi-row INSERT per batch). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(60_000)
+  ACCESS_LOG_FLUSH_INTERVAL_MS = 1000;
+
+  /** Most access-log lines held in memory while the database is slow or down; more are dropped and counted. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(1_000_000)
+  ACCESS_LOG_MAX_BUFFERED = 20_000;
+
+  /** Cron schedule (UTC) of the access-log partition maintenance: create ahead, drop after 7 days, release holds. */
+  @IsString()
+  ACCESS_LOG_MAINTENANCE_CRON = '7 * * * *';
+
+  /**
+   * Base URL of the credit agency's HTTP API (credit-check module). Unset: development and tests use the
+   * in-process simulator (logged as such); production never falls back to it, so every credit check
+   * counts as failed (the customer is offered card or PayPal) until an agency is configured.
+   */
+  @ValidateIf((c: AppConfig) => c.CREDIT_AGENCY_URL !== '')
+  @Matches(/^https?:\/\/\S+$/, { message: 'an http(s):// URL' })
+  CREDIT_AGENCY_URL = '';
+
+  /** Sent in X-Api-Key to the credit agency. */
+  @IsString()
+  CREDIT_AGENCY_API_KEY = '';
+
+  /** The agency's name, stored with each check and named in the Art. 15 answer. */
+  @IsString()
+  @MinLength(1)
+  CREDIT_AGENCY_NAME = 'Credit agency (configured per shop)';
+
+  /** How long one request to the credit agency may take before the check counts as failed. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(500)
+  @Max(60_000)
+  CREDIT_AGENCY_TIMEOUT_MS = 5000;
+
+  /** Orders paid by SEPA direct debit or invoice below this amount (cents) proceed without a credit check. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  CREDIT_CHECK_MIN_AMOUNT_CENTS = 5000;
+
+  /** A yellow check allows SEPA direct debit or invoice up to this amount (cents); above it, it declines. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  CREDIT_CHECK_YELLOW_MAX_CENTS = 20_000;
+
+  /** Days a credit-check result (and its review) is kept; at most the 90 days the registry declares. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(90)
+  CREDIT_CHECK_RETENTION_DAYS = 90;
+
+  /**
+   * Key of the orders module (guest subject ids, guest order links), at least 32 characters. Required in
+   * production; never rotate it casually: guest subject ids derive from it. Empty in development and tests:
+   * a random secret is then created once and kept in the database table app_secret (logged as insecure).
+   */
+  @ValidateIf((c: AppConfig) => c.NODE_ENV === 'production' || c.ORDER_TOKEN_SECRET !== '')
+  @IsString()
+  @MinLength(32, { message: 'a secret of at least 32 characters' })
+  ORDER_TOKEN_SECRET = '';
+
+  /** How long the order link a guest receives at checkout (X-Order-Token) stays valid, in days. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  ORDER_ACCESS_TOKEN_TTL_DAYS = 90;
+
+  /** Failed sign-ins from one client (IP, counted hashed) within LOGIN_LOCKOUT_SECONDS before it gets 429. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  LOGIN_MAX_FAILURES_PER_CLIENT = 20;
+
+  /** Registrations one client (IP, counted hashed) may send per REGISTRATION_WINDOW_SECONDS before 429. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  REGISTRATION_MAX_PER_CLIENT = 10;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  REGISTRATION_WINDOW_SECONDS = 3600;
+
+  /**
+   * Payments (src/modules/payments). `auto`: a provider without keys (Stripe, PayPal) runs against a local
+   * simulator inside the app, logged as such, so a demo order can be paid offline; never in production,
+   * where a provider without keys is simply unavailable. `off`: no simulators.
+   */
+  @IsIn(['auto', 'off'])
+  PAYMENT_SIMULATORS: 'auto' | 'off' = 'auto';
+
+  /** The card simulator confirms each new payment by itself after this many ms (0: only on its confirm hook). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  PAYMENT_SIMULATOR_AUTOCONFIRM_MS = 3000;
+
+  /** Stripe secret key (sk_live_… / sk_test_… / a restricted rk_…). Empty: card payments use the simulator (or none). */
+  @ValidateIf((c: AppConfig) => c.STRIPE_SECRET_KEY !== '')
+  @Matches(/^(sk|rk)_\S+$/, { message: 'a Stripe secret key (sk_… or rk_…)' })
+  STRIPE_SECRET_KEY = '';
+
+  /** Signing secret of the shop's Stripe webhook endpoint; required with STRIPE_SECRET_KEY. */
+  @ValidateIf((c: AppConfig) => c.STRIPE_SECRET_KEY !== '' || c.STRIPE_WEBHOOK_SECRET !== '')
+  @Matches(/^whsec_\S+$/, { message: 'a Stripe webhook signing secret (whsec_…)' })
+  STRIPE_WEBHOOK_SECRET = '';
+
+  /** Only to point the Stripe SDK at a local Stripe (a fake in tests); empty: api.stripe.com. */
+  @IsString()
+  STRIPE_API_HOST = '';
+
+  /** 0: Stripe's default port. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  STRIPE_API_PORT = 0;
+
+  /** http only for a local Stripe; production refuses it. */
+  @IsIn(['http', 'https'])
+  STRIPE_API_PROTOCOL: 'http' | 'https' = 'https';
+
+  /** PayPal REST app client id. Empty: PayPal payments use the simulator (or none). */
+  @IsString()
+  PAYPAL_CLIENT_ID = '';
+
+  /** PayPal REST app secret; required with PAYPAL_CLIENT_ID. */
+  @ValidateIf((c: AppConfig) => c.PAYPAL_CLIENT_ID !== '')
+  @IsString()
+  @MinLength(1, { message: 'set (PAYPAL_CLIENT_ID is set)' })
+  PAYPAL_CLIENT_SECRET = '';
+
+  /** PayPal REST API base URL (live: https://api-m.paypal.com, sandbox: https://api-m.sandbox.paypal.com). */
+  @Matches(/^https?:\/\/\S+$/, { message: 'an http(s):// URL' })
+  PAYPAL_BASE_URL = 'https://api-m.paypal.com';
+
+  /** PayPal's buyer-facing site (live: https://www.paypal.com, sandbox: https://www.sandbox.paypal.com). */
+  @Matches(/^https?:\/\/\S+$/, { message: 'an http(s):// URL' })
+  PAYPAL_WEB_URL = 'https://www.paypal.com';
+
+  /** Id of the shop's webhook subscription at PayPal (part of every signed message); required with PAYPAL_CLIENT_ID. */
+  @ValidateIf((c: AppConfig) => c.PAYPAL_CLIENT_ID !== '')
+  @IsString()
+  @MinLength(1, { message: 'set (PAYPAL_CLIENT_ID is set)' })
+  PAYPAL_WEBHOOK_ID = '';
+
+  /** `local`: verify PayPal webhook signatures here (certificate from PAYPAL-CERT-URL); `api`: ask PayPal. */
+  @IsIn(['local', 'api'])
+  PAYPAL_WEBHOOK_VERIFICATION: 'local' | 'api' = 'local';
+
+  /** Comma-separated hosts PAYPAL-CERT-URL may name (`*.` for subdomains); production accepts PayPal's only. */
+  @IsString()
+  @MinLength(1)
+  PAYPAL_WEBHOOK_CERT_HOSTS = '*.paypal.com';
+
+  /** Where PayPal sends the buyer back after approving (the storefront's page); empty: none (popup checkout). */
+  @ValidateIf((c: AppConfig) => c.PAYPAL_RETURN_URL !== '')
+  @Matches(/^https?:\/\/\S+$/, { message: 'an http(s):// URL' })
+  PAYPAL_RETURN_URL = '';
+
+  /** Where PayPal sends the buyer who cancels; empty: none. */
+  @ValidateIf((c: AppConfig) => c.PAYPAL_CANCEL_URL !== '')
+  @Matches(/^https?:\/\/\S+$/, { message: 'an http(s):// URL' })
+  PAYPAL_CANCEL_URL = '';
+
+  /**
+   * Key (32 bytes, 64 hex digits or base64) that encrypts the IBANs of SEPA direct debit mandates. Required in
+   * production; in development a random key per process (IBANs stored then cannot be read after a restart).
+   */
+  @ValidateIf((c: AppConfig) => c.NODE_ENV === 'production' || c.PAYMENT_IBAN_KEY !== '')
+  @Matches(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, { message: '32 bytes as 64 hex digits or base64' })
+  PAYMENT_IBAN_KEY = '';
+
+  /** The shop's SEPA creditor identifier (Gläubiger-ID); the default is the Bundesbank's test id, refused in production. */
+  @ValidateIf((c: AppConfig) => c.NODE_ENV === 'production')
+  @Matches(/^(?!DE98ZZZ09999999999$)[A-Z]{2}\d{2}[A-Z0-9]{3}[A-Z0-9]{1,28}$/, {
+    message: "the shop's own SEPA creditor identifier",
+  })
+  SEPA_CREDITOR_ID = 'DE98ZZZ09999999999';
+
+  // ---- Carrier handoff (src/modules/carrier-handoff) and the partner shipment API -----------------------
+
+  /** The carrier an order ships with, unless CARRIER_COUNTRY_OVERRIDES names another for its delivery country. */
+  @IsIn(['dhl', 'hermes', 'dpd'])
+  CARRIER_DEFAULT: 'dhl' | 'hermes' | 'dpd' = 'dhl';
+
+  /** Carrier per delivery country, e.g. `AT:dpd,CH:dpd` (ISO 3166-1 alpha-2 code, colon, carrier); empty: the default everywhere. */
+  @Matches(/^$|^[A-Z]{2}:(dhl|hermes|dpd)(,[A-Z]{2}:(dhl|hermes|dpd))*$/, {
+    message: 'a comma-separated list of COUNTRY:carrier, e.g. AT:dpd,CH:dpd (carriers: dhl, hermes, dpd)',
+  })
+  CARRIER_COUNTRY_OVERRIDES = '';
+
+  /**
+   * `auto`: a carrier without a base URL runs against an in-process simulator of its API (development and
+   * tests, logged as such); production refuses to start when a carrier it may choose has none. `off`: never.
+   */
+  @IsIn(['auto', 'off'])
+  CARRIER_SIMULATORS: 'auto' | 'off' = 'auto';
+
+  /** Longest wait for one answer of a carrier's API; a timeout counts as a failed attempt (the next one looks first). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(200)
+  @Max(60_000)
+  CARRIER_HTTP_TIMEOUT_MS = 10_000;
+
+  /** Attempts to hand a shipment to its carrier before it is dead-lettered for staff (a staff retry grants as many again). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  CARRIER_HANDOFF_MAX_ATTEMPTS = 8;
+
+  /** First delay before a failed handoff is tried again; doubled per attempt (with jitter) up to the maximum. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  CARRIER_HANDOFF_RETRY_DELAY_SECONDS = 30;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  CARRIER_HANDOFF_RETRY_DELAY_MAX_SECONDS = 3600;
+
+  /** Handoff workers per process (each takes a batch of jobs at a time); only where JOBS_ENABLED. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  CARRIER_HANDOFF_CONCURRENCY = 4;
+
+  /** Jobs a handoff worker fetches at once; while batches come back full it fetches without pausing. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  CARRIER_HANDOFF_BATCH_SIZE = 4;
+
+  /** How often an idle handoff worker looks for new jobs (pg-boss polls; 500 ms at least). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(500)
+  @Max(60_000)
+  CARRIER_HANDOFF_POLL_INTERVAL_MS = 500;
+
+  /** Consecutive failed calls that open a carrier's circuit breaker (no calls, attempts fail fast) ... */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  CARRIER_CIRCUIT_FAILURES = 5;
+
+  /** ... and how long it stays open before one trial call may close it again. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  CARRIER_CIRCUIT_HALF_OPEN_SECONDS = 30;
+
+  /** Weight declared to the carrier for a parcel (products carry no weights yet). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(31_500)
+  CARRIER_PARCEL_WEIGHT_GRAMS = 2000;
+
+  /** Days the carrier's label (it shows name and address) is kept after the handover, for reprints. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  CARRIER_LABEL_RETENTION_DAYS = 30;
+
+  /** The sender printed on every label (the shop, not a person). */
+  @IsString()
+  @MinLength(1)
+  SHIPPER_NAME = 'Example Skin Analysis Devices GmbH';
+
+  @IsString()
+  @MinLength(1)
+  SHIPPER_STREET = 'Siemensring';
+
+  @IsString()
+  @MinLength(1)
+  SHIPPER_HOUSE_NUMBER = '98';
+
+  @IsString()
+  @MinLength(1)
+  SHIPPER_POSTAL_CODE = '47877';
+
+  @IsString()
+  @MinLength(1)
+  SHIPPER_CITY = 'Willich';
+
+  @Matches(/^[A-Z]{2}$/, { message: 'an ISO 3166-1 alpha-2 country code such as DE' })
+  SHIPPER_COUNTRY = 'DE';
+
+  /** DHL Parcel DE Shipping API v2 (live: https://api-eu.dhl.com/parcel/de/shipping/v2). Empty: the simulator (or none). */
+  @ValidateIf((c: AppConfig) => c.DHL_BASE_URL !== '')
+  @Matches(/^https?:\/\/\S+$/, { message: 'an http(s):// URL' })
+  DHL_BASE_URL = '';
+
+  /** DHL tracking (Shipment Tracking - Unified); empty: /track/shipments on the host of DHL_BASE_URL. */
+  @ValidateIf((c: AppConfig) => c.DHL_TRACKING_URL !== '')
+  @Matches(/^https?:\/\/\S+$/, { message: 'an http(s):// URL' })
+  DHL_TRACKING_URL = '';
+
+  /** The `dhl-api-key` header (the app's key from developer.dhl.com); required with DHL_BASE_URL. */
+  @ValidateIf((c: AppConfig) => c.DHL_BASE_URL !== '')
+  @IsString()
+  @MinLength(1, { message: 'set (DHL_BASE_URL is set)' })
+  DHL_API_KEY = '';
+
+  /** The business customer portal (GKP) user and password: HTTP basic auth of every call. */
+  @ValidateIf((c: AppConfig) => c.DHL_BASE_URL !== '')
+  @IsString()
+  @MinLength(1, { message: 'set (DHL_BASE_URL is set)' })
+  DHL_USERNAME = '';
+
+  @ValidateIf((c: AppConfig) => c.DHL_BASE_URL !== '')
+  @IsString()
+  @MinLength(1, { message: 'set (DHL_BASE_URL is set)' })
+  DHL_PASSWORD = '';
+
+  /** 14 characters: EKP (10 digits), procedure (2) and participation (2) of the contract. */
+  @ValidateIf((c: AppConfig) => c.DHL_BASE_URL !== '' || c.DHL_BILLING_NUMBER !== '')
+  @Matches(/^\d{10}[0-9A-Z]{4}$/, {
+    message: 'a 14-character billing number (EKP, procedure, participation)',
+  })
+  DHL_BILLING_NUMBER = '';
+
+  /** DHL product code, e.g. V01PAK (DHL Paket), V53WPAK (Paket International). */
+  @Matches(/^V[0-9A-Z]{3,6}$/, { message: 'a DHL product code such as V01PAK' })
+  DHL_PRODUCT = 'V01PAK';
+
+  /** Hermes HSI API (the base URL Hermes gives with the contract). Empty: the simulator (or none). */
+  @ValidateIf((c: AppConfig) => c.HERMES_BASE_URL !== '')
+  @Matches(/^https?:\/\/\S+$/, { message: 'an http(s):// URL' })
+  HERMES_BASE_URL = '';
+
+  /** Hermes OAuth2 token endpoint (password grant); empty: <HERMES_BASE_URL>/oauth2/access_token. */
+  @ValidateIf((c: AppConfig) => c.HERMES_AUTH_URL !== '')
+  @Matches(/^https?:\/\/\S+$/, { message: 'an http(s):// URL' })
+  HERMES_AUTH_URL = '';
+
+  @ValidateIf((c: AppConfig) => c.HERMES_BASE_URL !== '')
+  @IsString()
+  @MinLength(1, { message: 'set (HERMES_BASE_URL is set)' })
+  HERMES_CLIENT_ID = '';
+
+  @IsString()
+  HERMES_CLIENT_SECRET = '';
+
+  @ValidateIf((c: AppConfig) => c.HERMES_BASE_URL !== '')
+  @IsString()
+  @MinLength(1, { message: 'set (HERMES_BASE_URL is set)' })
+  HERMES_USERNAME = '';
+
+  @ValidateIf((c: AppConfig) => c.HERMES_BASE_URL !== '')
+  @IsString()
+  @MinLength(1, { message: 'set (HERMES_BASE_URL is set)' })
+  HERMES_PASSWORD = '';
+
+  /** dpd Cloud Web Service (live: https://cloud.dpd.com/api/v1). Empty: the simulator (or none). */
+  @ValidateIf((c: AppConfig) => c.DPD_BASE_URL !== '')
+  @Matches(/^https?:\/\/\S+$/, { message: 'an http(s):// URL' })
+  DPD_BASE_URL = '';
+
+  /** The partner credentials of the shop software and the shop's own cloud user, as dpd issues them. */
+  @ValidateIf((c: AppConfig) => c.DPD_BASE_URL !== '')
+  @IsString()
+  @MinLength(1, { message: 'set (DPD_BASE_URL is set)' })
+  DPD_PARTNER_NAME = '';
+
+  @ValidateIf((c: AppConfig) => c.DPD_BASE_URL !== '')
+  @IsString()
+  @MinLength(1, { message: 'set (DPD_BASE_URL is set)' })
+  DPD_PARTNER_TOKEN = '';
+
+  @ValidateIf((c: AppConfig) => c.DPD_BASE_URL !== '')
+  @IsString()
+  @MinLength(1, { message: 'set (DPD_BASE_URL is set)' })
+  DPD_CLOUD_USER_ID = '';
+
+  @ValidateIf((c: AppConfig) => c.DPD_BASE_URL !== '')
+  @IsString()
+  @MinLength(1, { message: 'set (DPD_BASE_URL is set)' })
+  DPD_USER_TOKEN = '';
+
+  /** dpd product, e.g. Classic, Classic_Predict, Express_830. */
+  @Matches(/^[A-Za-z0-9_]{2,40}$/, { message: 'a dpd ShipService name such as Classic' })
+  DPD_SHIP_SERVICE = 'Classic';
+
+  /** Days after delivery until the partner API and webhooks stop returning a shipment's personal data. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(90)
+  PARTNER_PERSONAL_DATA_DAYS = 14;
+
+  /**
+   * Key (32 bytes, 64 hex digits or base64) that encrypts the partners' webhook signing secrets. Required in
+   * production; empty in development: a random key created once and kept in the database (app_secret).
+   */
+  @ValidateIf((c: AppConfig) => c.NODE_ENV === 'production' || c.PARTNER_WEBHOOK_SECRET_KEY !== '')
+  @Matches(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, { message: '32 bytes as 64 hex digits or base64' })
+  PARTNER_WEBHOOK_SECRET_KEY = '';
+
+  /** Attempts to deliver one webhook before it is logged as failed. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  PARTNER_WEBHOOK_MAX_ATTEMPTS = 10;
+
+  /** First delay before a webhook is sent again; doubled per attempt up to an hour. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  PARTNER_WEBHOOK_RETRY_DELAY_SECONDS = 30;
+
+  /** Longest wait for a partner's endpoint to answer a webhook. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(200)
+  @Max(60_000)
+  PARTNER_WEBHOOK_TIMEOUT_MS = 5000;
+
+  /** Days the webhook delivery log is kept. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  PARTNER_WEBHOOK_LOG_RETENTION_DAYS = 90;
 }
 
 export class ConfigurationError extends Error {

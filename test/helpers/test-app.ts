@@ -1,6 +1,10 @@
 import type { DynamicModule } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { validateConfig } from '../../src/config/app-config.js';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { StaffRole } from '../../src/common/auth/auth.guards.js';
+import { TokenService } from '../../src/common/auth/token.service.js';
+import { AppConfig, validateConfig } from '../../src/config/app-config.js';
+import { StaffAccounts } from '../../src/modules/back-office/staff/staff-accounts.service.js';
 import { createApp } from '../../src/create-app.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
@@ -30,6 +34,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     LOG_LEVEL: 'silent',
     JOBS_ENABLED: 'false',
     PRIVACY_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+    // The tests of the kernel use the bootstrap token (adminHeaders); production keeps it off.
+    PRIVACY_BOOTSTRAP_TOKEN_ENABLED: 'true',
     ...options.env,
     DATABASE_URL: database.url,
   });
@@ -47,3 +53,18 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
 }
 
 export const adminHeaders = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
+
+/**
+ * A signed staff access token of `role` for a real, active staff account created for it (so routes
+ * that check the account, ActiveStaffGuard, accept it too). Use as `Authorization: Bearer <token>`.
+ */
+export async function staffToken(t: TestApp, role: StaffRole): Promise<string> {
+  const account = await t.app.get(StaffAccounts).create({
+    email: `${role}-${randomUUID()}@staff.test`,
+    displayName: `Test ${role}`,
+    role,
+    password: randomBytes(24).toString('base64url'),
+  });
+  const ttl = t.app.get(AppConfig).STAFF_ACCESS_TOKEN_TTL_SECONDS;
+  return t.app.get(TokenService).sign({ sub: account.id, kind: 'staff', role }, ttl).token;
+}

@@ -21,21 +21,21 @@ class FakeRetentionRegistrations implements OnModuleInit {
   onModuleInit(): void {
     // The web server's access log: 7 days, then deleted (DESIGN §2, access-log).
     this.policies.register({
-      id: 'access-log.lines',
+      id: 'fixture-access-log.lines',
       activityId: 'access-log',
       category: 'network.ip-address',
       recordType: 'access_log_line',
-      table: 'access_log',
+      table: 'fixture_access_log',
       idColumn: 'id',
       timestampColumn: 'requested_at',
       afterDays: 7,
     });
     // Visits kept for statistics: after 30 days the row stays, the person in it goes.
     this.policies.register({
-      id: 'visits.identifiers',
+      id: 'fixture-visits.identifiers',
       activityId: 'cookies',
       recordType: 'visit',
-      table: 'visit',
+      table: 'fixture_visit',
       idColumn: 'id',
       subjectColumn: 'customer_id',
       timestampColumn: 'visited_at',
@@ -44,18 +44,18 @@ class FakeRetentionRegistrations implements OnModuleInit {
     });
     // A policy in code: handled inquiries, 30 days after they were handled.
     this.policies.register({
-      id: 'inquiries.handled',
+      id: 'fixture-inquiries.handled',
       activityId: 'inquiries',
       recordType: 'inquiry',
       async findExpired(now: Date, manager: EntityManager) {
         const rows: { id: string; customer_id: string | null; handled_at: Date }[] = await manager.query(
-          `select id::text, customer_id, handled_at from inquiry where handled_at < $1::timestamptz - interval '30 days'`,
+          `select id::text, customer_id, handled_at from fixture_inquiry where handled_at < $1::timestamptz - interval '30 days'`,
           [now],
         );
         return rows.map((r) => ({ recordId: r.id, subjectId: r.customer_id, occurredAt: r.handled_at }));
       },
       async erase(ids: string[], manager: EntityManager) {
-        await manager.query('delete from inquiry where id = any($1::int[])', [ids]);
+        await manager.query('delete from fixture_inquiry where id = any($1::int[])', [ids]);
       },
     });
   }
@@ -78,10 +78,10 @@ describe('retention sweep and legal holds', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     await db.query(`
-      create table access_log (id bigserial primary key, ip text not null, path text not null, requested_at timestamptz not null);
-      create table visit (id uuid primary key default gen_random_uuid(), ip text, user_agent text, customer_id text,
+      create table fixture_access_log (id bigserial primary key, ip text not null, path text not null, requested_at timestamptz not null);
+      create table fixture_visit (id uuid primary key default gen_random_uuid(), ip text, user_agent text, customer_id text,
                           page text not null, visited_at timestamptz not null);
-      create table inquiry (id serial primary key, customer_id text, message text not null, handled_at timestamptz);
+      create table fixture_inquiry (id serial primary key, customer_id text, message text not null, handled_at timestamptz);
       create table outbox_probe (id serial primary key, note text not null);`);
     testApp = await boot(db);
     app = testApp.app;
@@ -93,7 +93,7 @@ describe('retention sweep and legal holds', () => {
       'update privacy.legal_hold set released_at = now(), released_by_type = $1, released_by_id = $2 where released_at is null',
       ['system', 'test-cleanup'],
     );
-    await db.query('truncate access_log, visit, inquiry, privacy.blocked_record');
+    await db.query('truncate fixture_access_log, fixture_visit, fixture_inquiry, privacy.blocked_record');
   });
 
   afterAll(async () => {
@@ -103,13 +103,13 @@ describe('retention sweep and legal holds', () => {
 
   const addLogLine = async (ip: string, at: Date): Promise<string> => {
     const { rows } = await db.query<{ id: string }>(
-      `insert into access_log (ip, path, requested_at) values ($1, '/products', $2) returning id::text`,
+      `insert into fixture_access_log (ip, path, requested_at) values ($1, '/products', $2) returning id::text`,
       [ip, at],
     );
     return rows[0].id;
   };
   const logIps = async (): Promise<string[]> =>
-    (await db.query<{ ip: string }>('select ip from access_log order by ip')).rows.map((r) => r.ip);
+    (await db.query<{ ip: string }>('select ip from fixture_access_log order by ip')).rows.map((r) => r.ip);
 
   const placeHold = (payload: unknown) =>
     app.inject({
@@ -143,7 +143,7 @@ describe('retention sweep and legal holds', () => {
 
     const first = await sweep.runSweep(NOW);
     expect(await logIps()).toEqual(['198.51.100.7', '198.51.100.8']);
-    const accessLog = first.details.policies.find((p) => p.policyId === 'access-log.lines')!;
+    const accessLog = first.details.policies.find((p) => p.policyId === 'fixture-access-log.lines')!;
     expect(accessLog).toMatchObject({ due: 3, erased: 1, held: 2, heldBy: { [holdId]: 2 } });
 
     const released = await app.inject({
@@ -159,7 +159,7 @@ describe('retention sweep and legal holds', () => {
 
   it('keeps what a subject hold covers, in a policy written in code, until released', async () => {
     await db.query(
-      `insert into inquiry (customer_id, message, handled_at) values
+      `insert into fixture_inquiry (customer_id, message, handled_at) values
          ('c-17', 'Where is my parcel?', $1), ('c-18', 'Do you ship to Austria?', $1), ('c-19', 'Open question', null)`,
       [daysBefore(40)],
     );
@@ -170,10 +170,11 @@ describe('retention sweep and legal holds', () => {
 
     const report = await sweep.runSweep(NOW);
 
-    const remaining = (await db.query<{ customer_id: string }>('select customer_id from inquiry order by 1'))
-      .rows;
+    const remaining = (
+      await db.query<{ customer_id: string }>('select customer_id from fixture_inquiry order by 1')
+    ).rows;
     expect(remaining.map((r) => r.customer_id)).toEqual(['c-17', 'c-19']);
-    expect(report.details.policies.find((p) => p.policyId === 'inquiries.handled')).toMatchObject({
+    expect(report.details.policies.find((p) => p.policyId === 'fixture-inquiries.handled')).toMatchObject({
       due: 2,
       erased: 1,
       held: 1,
@@ -183,7 +184,7 @@ describe('retention sweep and legal holds', () => {
 
   it('anonymises the columns a policy names instead of deleting the row, and only once', async () => {
     await db.query(
-      `insert into visit (ip, user_agent, customer_id, page, visited_at) values
+      `insert into fixture_visit (ip, user_agent, customer_id, page, visited_at) values
          ('203.0.113.20', 'Firefox/140', 'c-1', '/products/dermascope', $1),
          ('203.0.113.21', 'Safari/19', null, '/', $2)`,
       [daysBefore(31), daysBefore(2)],
@@ -192,16 +193,17 @@ describe('retention sweep and legal holds', () => {
     const first = await sweep.runSweep(NOW);
     const second = await sweep.runSweep(NOW);
 
-    const rows = (await db.query('select ip, user_agent, customer_id, page from visit order by page')).rows;
+    const rows = (await db.query('select ip, user_agent, customer_id, page from fixture_visit order by page'))
+      .rows;
     expect(rows).toEqual([
       { ip: '203.0.113.21', user_agent: 'Safari/19', customer_id: null, page: '/' },
       { ip: null, user_agent: null, customer_id: null, page: '/products/dermascope' },
     ]);
-    expect(first.details.policies.find((p) => p.policyId === 'visits.identifiers')).toMatchObject({
+    expect(first.details.policies.find((p) => p.policyId === 'fixture-visits.identifiers')).toMatchObject({
       action: 'anonymise',
       erased: 1,
     });
-    expect(second.details.policies.find((p) => p.policyId === 'visits.identifiers')).toMatchObject({
+    expect(second.details.policies.find((p) => p.policyId === 'fixture-visits.identifiers')).toMatchObject({
       due: 0,
       erased: 0,
     });
@@ -218,7 +220,7 @@ describe('retention sweep and legal holds', () => {
     const report = await sweep.runSweep(NOW);
 
     expect(await logIps()).toEqual(['192.0.2.44']);
-    expect(report.details.policies.find((p) => p.policyId === 'access-log.lines')).toMatchObject({
+    expect(report.details.policies.find((p) => p.policyId === 'fixture-access-log.lines')).toMatchObject({
       due: 1,
       erased: 0,
       blocked: 1,
@@ -237,13 +239,16 @@ describe('retention sweep and legal holds', () => {
     expect(row).toMatchObject({ trigger: 'manual', erased: 2, held: 0, errors: 0 });
     expect(row.as_of).toEqual(NOW);
     expect(row.finished_at.getTime()).toBeGreaterThanOrEqual(row.started_at.getTime());
-    expect(row.details.policies.map((p: { policyId: string }) => p.policyId)).toEqual([
-      'access-log.lines',
-      'visits.identifiers',
-      'inquiries.handled',
+    const fixturePolicies = row.details.policies.filter((p: { policyId: string }) =>
+      p.policyId.startsWith('fixture-'),
+    );
+    expect(fixturePolicies.map((p: { policyId: string }) => p.policyId)).toEqual([
+      'fixture-access-log.lines',
+      'fixture-visits.identifiers',
+      'fixture-inquiries.handled',
     ]);
-    expect(row.details.policies[0]).toEqual({
-      policyId: 'access-log.lines',
+    expect(fixturePolicies[0]).toEqual({
+      policyId: 'fixture-access-log.lines',
       activityId: 'access-log',
       category: 'network.ip-address',
       recordType: 'access_log_line',
@@ -261,17 +266,17 @@ describe('retention sweep and legal holds', () => {
 
   it('reports a failing policy as an error and still runs the others', async () => {
     await addLogLine('203.0.113.60', daysBefore(10));
-    await db.query('alter table inquiry rename to inquiry_gone');
+    await db.query('alter table fixture_inquiry rename to inquiry_gone');
     try {
       const report = await sweep.runSweep(NOW);
       expect(report.errors).toBe(1);
-      expect(report.details.policies.find((p) => p.policyId === 'inquiries.handled')!.errors[0]).toMatch(
-        /relation "inquiry" does not exist/,
-      );
+      expect(
+        report.details.policies.find((p) => p.policyId === 'fixture-inquiries.handled')!.errors[0],
+      ).toMatch(/relation "fixture_inquiry" does not exist/);
       expect(report.erased).toBe(1);
       expect(await logIps()).toEqual([]);
     } finally {
-      await db.query('alter table inquiry_gone rename to inquiry');
+      await db.query('alter table inquiry_gone rename to fixture_inquiry');
     }
   });
 

@@ -38,6 +38,13 @@ import { RightsService } from '../../libs/privacy/src/rights/rights.service.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
+/** The section of one fixture exporter (the application's own exporters run beside them). */
+function fixtureSection<S extends { exporter: string }>(result: { sections: S[] }, exporter: string): S {
+  const section = result.sections.find((s) => s.exporter === exporter);
+  if (!section) throw new Error(`no section of ${exporter}`);
+  return section;
+}
+
 // ---- the audit seam, recorded ------------------------------------------------------------------------
 
 class RecordingHooks implements RightsHooks {
@@ -78,11 +85,11 @@ interface OrderRow {
 
 @Injectable()
 class AccountsRights implements PersonalDataExporter, PersonalDataEraser {
-  readonly name = 'accounts';
+  readonly name = 'fixture-accounts';
 
   async export(subjectId: string, manager: EntityManager): Promise<ExportSection> {
     const rows: { id: string; email: string; name: string }[] = await manager.query(
-      'select id, email, name from shop_account where id = $1',
+      'select id, email, name from fixture_shop_account where id = $1',
       [subjectId],
     );
     return {
@@ -99,14 +106,14 @@ class AccountsRights implements PersonalDataExporter, PersonalDataEraser {
 
   async erase(subjectId: string, { manager }: ErasureContext): Promise<ErasureOutcome[]> {
     const [rows] = await manager.query<[{ id: string }[], number]>(
-      'delete from shop_account where id = $1 returning id',
+      'delete from fixture_shop_account where id = $1 returning id',
       [subjectId],
     );
     return rows.map((r) => ({ recordType: 'account', recordId: r.id, outcome: 'erased' }));
   }
 
   async eraseBlocked(records: readonly BlockedRecord[], manager: EntityManager): Promise<void> {
-    await manager.query('delete from shop_account where id = any($1::text[])', [
+    await manager.query('delete from fixture_shop_account where id = any($1::text[])', [
       records.map((r) => r.recordId),
     ]);
   }
@@ -114,13 +121,13 @@ class AccountsRights implements PersonalDataExporter, PersonalDataEraser {
 
 @Injectable()
 class OrdersRights implements PersonalDataExporter, PersonalDataEraser {
-  readonly name = 'orders';
+  readonly name = 'fixture-orders';
 
   async export(subjectId: string, manager: EntityManager): Promise<ExportSection> {
     // Art. 15 covers restricted data too: the export reads every order, the kernel marks the blocked ones.
     const rows: OrderRow[] = await manager.query(
       `select id, account_id, number, status, total_cents, to_char(invoice_date, 'YYYY-MM-DD') as invoice_date
-         from shop_order where account_id = $1 order by id`,
+         from fixture_shop_order where account_id = $1 order by id`,
       [subjectId],
     );
     return {
@@ -139,7 +146,7 @@ class OrdersRights implements PersonalDataExporter, PersonalDataEraser {
   async erase(subjectId: string, context: ErasureContext): Promise<ErasureOutcome[]> {
     const { manager } = context;
     const orders: OrderRow[] = await manager.query(
-      `select id, status, to_char(invoice_date, 'YYYY-MM-DD') as invoice_date from shop_order where account_id = $1`,
+      `select id, status, to_char(invoice_date, 'YYYY-MM-DD') as invoice_date from fixture_shop_order where account_id = $1`,
       [subjectId],
     );
     const outcomes: ErasureOutcome[] = [];
@@ -176,7 +183,7 @@ class OrdersRights implements PersonalDataExporter, PersonalDataEraser {
           recordDate,
         });
       } else {
-        await manager.query('delete from shop_order where id = $1', [order.id]);
+        await manager.query('delete from fixture_shop_order where id = $1', [order.id]);
         outcomes.push({ recordType: 'order', recordId, outcome: 'erased' });
       }
     }
@@ -184,7 +191,7 @@ class OrdersRights implements PersonalDataExporter, PersonalDataEraser {
   }
 
   async eraseBlocked(records: readonly BlockedRecord[], manager: EntityManager): Promise<void> {
-    await manager.query('delete from shop_order where id::text = any($1::text[])', [
+    await manager.query('delete from fixture_shop_order where id::text = any($1::text[])', [
       records.map((r) => r.recordId),
     ]);
   }
@@ -193,11 +200,11 @@ class OrdersRights implements PersonalDataExporter, PersonalDataEraser {
 /** An eraser that erases, then fails: nothing it did may stay. */
 @Injectable()
 class NewsletterRights implements PersonalDataEraser {
-  readonly name = 'newsletter';
+  readonly name = 'fixture-newsletter';
   failing = false;
 
   async erase(subjectId: string, { manager }: ErasureContext): Promise<ErasureOutcome[]> {
-    await manager.query('delete from newsletter_subscription where account_id = $1', [subjectId]);
+    await manager.query('delete from fixture_newsletter_subscription where account_id = $1', [subjectId]);
     if (this.failing) throw new Error('mail provider unreachable');
     return [{ recordType: 'newsletter_subscription', recordId: subjectId, outcome: 'erased' }];
   }
@@ -216,7 +223,7 @@ class OrdersReader {
   async numbersFor(accountId: string, purpose: string): Promise<string[]> {
     const visible = purpose === RETENTION_PURPOSE ? 'true' : notBlockedClause('order', 'o.id');
     const rows: { number: string }[] = await this.dataSource.query(
-      `select o.number from shop_order o where o.account_id = $1 and ${visible} order by o.number`,
+      `select o.number from fixture_shop_order o where o.account_id = $1 and ${visible} order by o.number`,
       [accountId],
     );
     return rows.map((r) => r.number);
@@ -225,7 +232,7 @@ class OrdersReader {
   async byId(id: string, purpose: string): Promise<{ number: string } | undefined> {
     await this.blocked.assertReadable('order', id, purpose, 'order-processing');
     const rows: { number: string }[] = await this.dataSource.query(
-      'select number from shop_order where id = $1',
+      'select number from fixture_shop_order where id = $1',
       [id],
     );
     return rows[0];
@@ -285,10 +292,10 @@ describe('rights: export and erasure across modules, blocked records', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     await db.query(`
-      create table shop_account (id text primary key, email text not null, name text not null);
-      create table shop_order (id serial primary key, account_id text not null, number text not null,
+      create table fixture_shop_account (id text primary key, email text not null, name text not null);
+      create table fixture_shop_order (id serial primary key, account_id text not null, number text not null,
         status text not null, total_cents integer not null, invoice_date date);
-      create table newsletter_subscription (account_id text primary key, email text not null);`);
+      create table fixture_newsletter_subscription (account_id text primary key, email text not null);`);
     testApp = await startTestApp({ db, modules: [TestRightsHooksModule.register(hooks), FakeShopModule] });
     app = testApp.app;
     rights = app.get(RightsService);
@@ -303,7 +310,9 @@ describe('rights: export and erasure across modules, blocked records', () => {
       `update privacy.legal_hold set released_at = now(), released_by_type = 'system', released_by_id = 'test-cleanup'
         where released_at is null`,
     );
-    await db.query('truncate shop_account, shop_order, newsletter_subscription, privacy.blocked_record');
+    await db.query(
+      'truncate fixture_shop_account, fixture_shop_order, fixture_newsletter_subscription, privacy.blocked_record',
+    );
   });
 
   afterAll(async () => {
@@ -313,11 +322,11 @@ describe('rights: export and erasure across modules, blocked records', () => {
 
   /** Erika has an account, a paid order invoiced on 2026-03-05 and an abandoned cart; Max has his own. */
   async function seed(): Promise<{ paid: string; cart: string; other: string }> {
-    await db.query(`insert into shop_account values ('erika', 'erika@example.org', 'Erika Mustermann'),
+    await db.query(`insert into fixture_shop_account values ('erika', 'erika@example.org', 'Erika Mustermann'),
                                                      ('max', 'max@example.org', 'Max Mustermann')`);
-    await db.query(`insert into newsletter_subscription values ('erika', 'erika@example.org')`);
+    await db.query(`insert into fixture_newsletter_subscription values ('erika', 'erika@example.org')`);
     const { rows } = await db.query<{ id: number }>(
-      `insert into shop_order (account_id, number, status, total_cents, invoice_date) values
+      `insert into fixture_shop_order (account_id, number, status, total_cents, invoice_date) values
          ('erika', 'SO-1001', 'paid', 24900, '2026-03-05'),
          ('erika', 'SO-1002', 'cart', 1990, null),
          ('max', 'SO-1003', 'paid', 4900, '2026-04-01')
@@ -333,8 +342,12 @@ describe('rights: export and erasure across modules, blocked records', () => {
     const result = await rights.exportSubject('erika');
 
     expect(result.subjectId).toBe('erika');
-    expect(result.sections.map((s) => s.exporter)).toEqual(['accounts', 'orders']);
-    expect(result.sections[0].records).toEqual([
+    // The real modules' exporters run too (and find nothing of 'erika'); these are the fixtures'.
+    expect(result.sections.map((s) => s.exporter).filter((n) => n.startsWith('fixture-'))).toEqual([
+      'fixture-accounts',
+      'fixture-orders',
+    ]);
+    expect(fixtureSection(result, 'fixture-accounts').records).toEqual([
       {
         recordType: 'account',
         recordId: 'erika',
@@ -342,11 +355,11 @@ describe('rights: export and erasure across modules, blocked records', () => {
         data: { id: 'erika', email: 'erika@example.org', name: 'Erika Mustermann' },
       },
     ]);
-    expect(result.sections[1]).toMatchObject({
+    expect(fixtureSection(result, 'fixture-orders')).toMatchObject({
       activities: ['order-processing'],
       categories: ['order.items', 'payment.amount'],
     });
-    expect(result.sections[1].records.map((r) => r.recordId)).toEqual([paid, cart]);
+    expect(fixtureSection(result, 'fixture-orders').records.map((r) => r.recordId)).toEqual([paid, cart]);
     expect(JSON.stringify(result)).not.toContain('max@example.org');
     expect(JSON.stringify(result)).not.toContain('SO-1003');
     expect(result.blocked).toEqual([]);
@@ -359,7 +372,7 @@ describe('rights: export and erasure across modules, blocked records', () => {
     const report = await rights.eraseSubject('erika');
 
     expect(report.complete).toBe(true);
-    const byEraser = Object.fromEntries(report.erasers.map((e) => [e.eraser, e]));
+    const byEraser = Object.fromEntries(report.erasers.map((e) => [e.eraser.replace(/^fixture-/, ''), e]));
     expect(byEraser.accounts.erased).toEqual([{ recordType: 'account', recordId: 'erika' }]);
     expect(byEraser.orders.erased).toEqual([{ recordType: 'order', recordId: cart }]);
     expect(byEraser.orders.blocked).toEqual([
@@ -371,8 +384,8 @@ describe('rights: export and erasure across modules, blocked records', () => {
         until: new Date('2034-12-31T22:59:59.999Z'),
       },
     ]);
-    expect((await db.query('select id from shop_account')).rows).toEqual([{ id: 'max' }]);
-    expect((await db.query('select number from shop_order order by number')).rows).toEqual([
+    expect((await db.query('select id from fixture_shop_account')).rows).toEqual([{ id: 'max' }]);
+    expect((await db.query('select number from fixture_shop_order order by number')).rows).toEqual([
       { number: 'SO-1001' },
       { number: 'SO-1003' },
     ]);
@@ -383,7 +396,7 @@ describe('rights: export and erasure across modules, blocked records', () => {
         record_id: paid,
         subject_id: 'erika',
         activity_id: 'order-processing',
-        eraser: 'orders',
+        eraser: 'fixture-orders',
         statute: '§ 257(1) Nr. 4, (4) HGB; § 147(1) Nr. 4, (3) AO',
         blocked_until: new Date('2034-12-31T22:59:59.999Z'),
       }),
@@ -423,8 +436,8 @@ describe('rights: export and erasure across modules, blocked records', () => {
 
     const result = await rights.exportSubject('erika');
 
-    expect(result.sections[0].records).toEqual([]);
-    expect(result.sections[1].records).toEqual([
+    expect(fixtureSection(result, 'fixture-accounts').records).toEqual([]);
+    expect(fixtureSection(result, 'fixture-orders').records).toEqual([
       expect.objectContaining({
         recordId: paid,
         data: { number: 'SO-1001', status: 'paid', totalCents: 24900, invoiceDate: '2026-03-05' },
@@ -451,7 +464,7 @@ describe('rights: export and erasure across modules, blocked records', () => {
 
     const lastDay = await sweep.runSweep(new Date('2034-12-31T22:59:59.000Z'));
     expect(lastDay.details.blocked).toMatchObject({ due: 0, erased: 0 });
-    expect((await db.query('select id from shop_order where id = $1', [paid])).rows).toHaveLength(1);
+    expect((await db.query('select id from fixture_shop_order where id = $1', [paid])).rows).toHaveLength(1);
 
     const newYear = await sweep.runSweep(new Date('2034-12-31T23:00:00.000Z')); // 2035-01-01 00:00 in Willich
     expect(newYear.details.blocked).toEqual({
@@ -459,11 +472,11 @@ describe('rights: export and erasure across modules, blocked records', () => {
       erased: 1,
       held: 0,
       heldBy: {},
-      byEraser: { orders: 1 },
+      byEraser: { 'fixture-orders': 1 },
       errors: [],
     });
     expect(newYear.erased).toBe(1);
-    expect((await db.query('select number from shop_order')).rows).toEqual([{ number: 'SO-1003' }]);
+    expect((await db.query('select number from fixture_shop_order')).rows).toEqual([{ number: 'SO-1003' }]);
     expect((await db.query('select * from privacy.blocked_record')).rows).toEqual([]);
   });
 
@@ -488,7 +501,7 @@ describe('rights: export and erasure across modules, blocked records', () => {
     await holds.release(hold.id);
     const released = await sweep.runSweep(after);
     expect(released.details.blocked).toMatchObject({ due: 1, erased: 1, held: 0 });
-    expect((await db.query('select id from shop_order where id = $1', [paid])).rows).toEqual([]);
+    expect((await db.query('select id from fixture_shop_order where id = $1', [paid])).rows).toEqual([]);
   });
 
   it('keeps, on erasure, what a legal hold covers, blocked meanwhile, and the sweep erases it after the release', async () => {
@@ -500,26 +513,27 @@ describe('rights: export and erasure across modules, blocked records', () => {
 
     const report = await rights.eraseSubject('erika');
 
-    const orders = report.erasers.find((e) => e.eraser === 'orders')!;
+    const orders = report.erasers.find((e) => e.eraser === 'fixture-orders')!;
     expect(orders.held).toEqual([
       { recordType: 'order', recordId: cart, activityId: 'order-processing', holdId: hold.id },
     ]);
     expect(orders.erased).toEqual([]);
-    expect(report.erasers.find((e) => e.eraser === 'accounts')!.erased).toHaveLength(1);
+    expect(report.erasers.find((e) => e.eraser === 'fixture-accounts')!.erased).toHaveLength(1);
     expect(await reader.numbersFor('erika', 'order-processing')).toEqual([]);
 
     const whileHeld = await sweep.runSweep();
     expect(whileHeld.details.blocked).toMatchObject({ due: 1, held: 1, erased: 0 });
     expect(
-      (await db.query('select number from shop_order where account_id = $1 order by 1', ['erika'])).rows,
+      (await db.query('select number from fixture_shop_order where account_id = $1 order by 1', ['erika']))
+        .rows,
     ).toEqual([{ number: 'SO-1001' }, { number: 'SO-1002' }]);
 
     await holds.release(hold.id);
     await sweep.runSweep();
     // The cart goes; the paid order stays blocked for its statute.
-    expect((await db.query('select number from shop_order where account_id = $1', ['erika'])).rows).toEqual([
-      { number: 'SO-1001' },
-    ]);
+    expect(
+      (await db.query('select number from fixture_shop_order where account_id = $1', ['erika'])).rows,
+    ).toEqual([{ number: 'SO-1001' }]);
     const block = (await db.query('select statute from privacy.blocked_record')).rows;
     expect(block).toEqual([{ statute: '§ 257(1) Nr. 4, (4) HGB; § 147(1) Nr. 4, (3) AO' }]);
     expect(orders.blocked.map((b) => b.statute)).toEqual(['§ 257(1) Nr. 4, (4) HGB; § 147(1) Nr. 4, (3) AO']);
@@ -532,20 +546,22 @@ describe('rights: export and erasure across modules, blocked records', () => {
     const report = await rights.eraseSubject('erika');
 
     expect(report.complete).toBe(false);
-    expect(report.erasers.map((e) => [e.eraser, e.error])).toEqual([
-      ['accounts', undefined],
-      ['newsletter', 'mail provider unreachable'],
-      ['orders', undefined],
+    expect(
+      report.erasers.filter((e) => e.eraser.startsWith('fixture-')).map((e) => [e.eraser, e.error]),
+    ).toEqual([
+      ['fixture-accounts', undefined],
+      ['fixture-newsletter', 'mail provider unreachable'],
+      ['fixture-orders', undefined],
     ]);
-    expect((await db.query('select account_id from newsletter_subscription')).rows).toEqual([
+    expect((await db.query('select account_id from fixture_newsletter_subscription')).rows).toEqual([
       { account_id: 'erika' },
     ]);
-    expect((await db.query(`select id from shop_account where id = 'erika'`)).rows).toEqual([]);
+    expect((await db.query(`select id from fixture_shop_account where id = 'erika'`)).rows).toEqual([]);
 
     app.get(NewsletterRights).failing = false;
     const again = await rights.eraseSubject('erika');
     expect(again.complete).toBe(true);
-    expect((await db.query('select account_id from newsletter_subscription')).rows).toEqual([]);
+    expect((await db.query('select account_id from fixture_newsletter_subscription')).rows).toEqual([]);
   });
 
   it('never shortens a running statutory period when a record is blocked again', async () => {
@@ -555,7 +571,7 @@ describe('rights: export and erasure across modules, blocked records', () => {
       recordId: '777',
       subjectId: 'erika',
       activityId: 'order-processing',
-      eraser: 'orders',
+      eraser: 'fixture-orders',
       reason: 'test',
     };
     await blocked.block({

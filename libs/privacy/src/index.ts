@@ -31,3 +31,11 @@ export { verifyAuditChain, type AuditVerification } from './audit/audit-chain.js
 export * from './retention/index.js';
 export * from './rights/index.js';
 export * from './jobs/index.js';
+export { AccessAnswerComposer, type AccessAnswer } from './rights/access-answer.js';
+export {
+  ADMIN_AUTHORIZER,
+  BOOTSTRAP_ADMIN_TOKEN_ENABLED,
+  KERNEL_ADMIN_ROLES,
+  type AdminAuthorizer,
+} from './admin/admin-authorizer.js';
+export { PrivacyAdminGuard } from './admin/admin.guard.js';

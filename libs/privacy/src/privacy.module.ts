@@ -16,6 +16,7 @@ import { DeclarationVersion } from './registry/declaration-version.entity.js';
 import { FeatureDeclarations } from './registry/feature-declarations.js';
 import { PrivacyRegistryService } from './registry/privacy-registry.service.js';
 import { RetentionModule } from './retention/retention.module.js';
+import { AccessAnswerComposer } from './rights/access-answer.js';
 
 /** Carries one module's declarations; one instance per `forFeature` call. */
 @Module({})
@@ -42,6 +43,7 @@ export class PrivacyModule {
       ProcessingGuard,
       Discloser,
       BootstrapAdminGuard,
+      AccessAnswerComposer,
     ];
     return {
       module: PrivacyModule,

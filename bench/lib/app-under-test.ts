@@ -1,0 +1,130 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { openDatabaseServer, type DatabaseServer } from '../../src/database/database-server.js';
+import { runMigrations } from '../../src/database/migrate.js';
+
+/** A database of its own for one benchmark run, on DATABASE_URL's server or the embedded one. */
+export interface BenchDatabase {
+  url: string;
+  server: DatabaseServer;
+  drop(): Promise<void>;
+}
+
+export async function benchDatabase(prefix: string): Promise<BenchDatabase> {
+  const server = await openDatabaseServer(
+    {
+      DATABASE_URL: process.env.DATABASE_URL,
+      EMBEDDED_PG_DATA_DIR: process.env.EMBEDDED_PG_DATA_DIR ?? '.data/postgres',
+      EMBEDDED_PG_PORT: Number(process.env.EMBEDDED_PG_PORT ?? 54329),
+    },
+    () => undefined,
+  );
+  const name = `${prefix}_${Date.now().toString(36)}`;
+  const admin = new pg.Client({ connectionString: server.url });
+  await admin.connect();
+  await admin.query(`create database ${admin.escapeIdentifier(name)}`);
+  await admin.end();
+  const u = new URL(server.url);
+  u.pathname = `/${name}`;
+  const url = u.toString();
+  await runMigrations(url);
+  return {
+    url,
+    server,
+    async drop() {
+      const c = new pg.Client({ connectionString: server.url });
+      await c.connect();
+      await c.query(`drop database if exists ${c.escapeIdentifier(name)} with (force)`);
+      await c.end();
+      await server.stop();
+    },
+  };
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** The built service (`dist/src/main.js`) as its own process, with its peak memory sampled. */
+export interface RunningApp {
+  baseUrl: string;
+  pid: number;
+  /** Highest resident set size seen since `resetPeak()` (sampled every 50 ms), in MB. */
+  peakRssMb(): number;
+  resetPeak(): void;
+  stop(): Promise<void>;
+}
+
+function rssMb(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = /VmRSS:\s+(\d+)/.exec(status)?.[1];
+    return kb ? Number(kb) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+export async function startApp(databaseUrl: string, env: Record<string, string> = {}): Promise<RunningApp> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, [path.resolve('dist/src/main.js')], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'development',
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      MIGRATIONS_RUN: 'false',
+      ...env,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the app exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${baseUrl}/health`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error('the app did not answer /health within 60 s');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const pid = child.pid as number;
+  let peak = 0;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, rssMb(pid));
+  }, 50);
+  return {
+    baseUrl,
+    pid,
+    peakRssMb: () => Math.max(peak, rssMb(pid)),
+    resetPeak: () => {
+      peak = rssMb(pid);
+    },
+    async stop() {
+      clearInterval(sampler);
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+export const machine = (): string => {
+  const cpus = readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? 'unknown CPU';
+  return `${cpus.trim()}, ${os.cpus().length} cores, Node ${process.version}`;
+};

@@ -1,0 +1,46 @@
+import { Controller, Get, Param, ParseUUIDPipe, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Principal, StaffAuthGuard, StaffRoles } from '../../../common/auth/auth.guards.js';
+import type { TokenClaims } from '../../../common/auth/token.service.js';
+import { StaffView, type Page } from '../../../common/masking/index.js';
+import { customerSubject } from '../../../common/subjects.js';
+import { CUSTOMER_SUPPORT } from '../back-office.declarations.js';
+import { ActiveStaffGuard } from '../staff/active-staff.guard.js';
+import type { CustomerRecord } from './customer-directory.js';
+import { CustomerSupport } from './customer-support.service.js';
+import { CustomerDto, CustomerPageDto, CustomerSearchQuery } from './customers.dto.js';
+
+const view = { subject: (c: CustomerRecord) => customerSubject(c.id), activity: CUSTOMER_SUPPORT.id };
+
+/** Whole customer records go out of here; StaffView masks them by role and audits every read. */
+@ApiTags('customers (staff)')
+@ApiBearerAuth()
+@UseGuards(StaffAuthGuard, ActiveStaffGuard)
+@StaffRoles('fulfilment', 'support', 'privacy-officer', 'admin')
+@Controller('api/v1/admin/customers')
+export class CustomersController {
+  constructor(private readonly customers: CustomerSupport) {}
+
+  @Get()
+  @StaffView('customer', view)
+  @ApiOperation({ summary: 'Find customers by id, email (not for fulfilment) or name; fields by role' })
+  @ApiResponse({ status: 200, type: CustomerPageDto })
+  @ApiResponse({
+    status: 403,
+    description: 'Searching by email with a role that does not see email addresses.',
+  })
+  search(
+    @Query() query: CustomerSearchQuery,
+    @Principal() principal: TokenClaims,
+  ): Promise<Page<CustomerRecord>> {
+    return this.customers.search(principal.role ?? '', query.query, query.limit ?? 20, query.cursor);
+  }
+
+  @Get(':id')
+  @StaffView('customer', view)
+  @ApiOperation({ summary: 'One customer with the address book; fields by role' })
+  @ApiResponse({ status: 200, type: CustomerDto })
+  get(@Param('id', new ParseUUIDPipe()) id: string): Promise<CustomerRecord> {
+    return this.customers.get(id);
+  }
+}

@@ -1,0 +1,128 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { notBlockedClause } from '@app/privacy';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { PaymentMethod } from './order.dto.js';
+import type { OrderStatus } from './order-state-machine.js';
+import {
+  orderView,
+  type OrderAddress,
+  type OrderLine,
+  type OrderRecord,
+  type OrderView,
+} from './order-view.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (value: string): boolean => UUID.test(value);
+
+type AddressRow = Record<`${'delivery' | 'billing'}_${string}`, string | null>;
+
+export interface OrderRow extends AddressRow {
+  id: string;
+  number: string;
+  status: OrderStatus;
+  customer_id: string | null;
+  subject_id: string;
+  email: string | null;
+  payment_method: PaymentMethod;
+  carrier_notification_consent: boolean;
+  subtotal_cents: number;
+  vat_cents: number;
+  total_cents: number;
+  currency: string;
+  placed_at: Date;
+  paid_at: Date | null;
+  items: OrderLine[];
+}
+
+/** The SELECT of an order with its email and its lines (one round trip). */
+export const ORDER_SELECT = `
+  select o.*, coalesce(o.guest_email, c.email) as email,
+         (select coalesce(json_agg(json_build_object(
+                   'lineNo', i.line_no, 'sku', i.sku, 'name', i.name, 'quantity', i.quantity,
+                   'unitPriceCents', i.unit_price_cents, 'vatRateBp', i.vat_rate_bp,
+                   'lineTotalCents', i.line_total_cents, 'vatCents', i.vat_cents) order by i.line_no), '[]')
+            from order_item i where i.order_id = o.id) as items
+    from shop_order o
+    left join customer c on c.id = o.customer_id`;
+
+function address(row: AddressRow, prefix: 'delivery' | 'billing'): OrderAddress {
+  const get = (field: string): string | null => row[`${prefix}_${field}`] ?? null;
+  return {
+    firstName: get('first_name') ?? '',
+    lastName: get('last_name') ?? '',
+    company: get('company'),
+    street: get('street') ?? '',
+    houseNumber: get('house_number'),
+    addressLine2: get('address_line2'),
+    postalCode: get('postal_code') ?? '',
+    city: get('city') ?? '',
+    country: (get('country') ?? '').trim(),
+  };
+}
+
+export function toOrderRecord(row: OrderRow): OrderRecord {
+  return {
+    id: row.id,
+    number: row.number,
+    status: row.status,
+    customerId: row.customer_id,
+    subjectId: row.subject_id,
+    email: row.email,
+    paymentMethod: row.payment_method,
+    carrierNotificationConsent: row.carrier_notification_consent,
+    deliveryAddress: address(row, 'delivery'),
+    billingAddress: address(row, 'billing'),
+    subtotalCents: row.subtotal_cents,
+    vatCents: row.vat_cents,
+    totalCents: row.total_cents,
+    currency: row.currency.trim(),
+    placedAt: row.placed_at,
+    paidAt: row.paid_at,
+  };
+}
+
+/**
+ * Reads orders for every purpose but statutory retention: blocked orders (kept only for a statute
+ * after an erasure request) are left out of every query here, as if they did not exist.
+ */
+@Injectable()
+export class OrderReader {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** The customer's own order, or null (also for someone else's order: the caller answers 404 either way). */
+  async forCustomer(orderId: string, customerId: string, manager?: EntityManager): Promise<OrderView | null> {
+    if (!isUuid(orderId)) return null;
+    const rows: OrderRow[] = await (manager ?? this.dataSource.manager).query(
+      `${ORDER_SELECT} where o.id = $1 and o.customer_id = $2 and ${notBlockedClause('order', 'o.id')}`,
+      [orderId, customerId],
+    );
+    return rows[0] ? orderView(toOrderRecord(rows[0]), rows[0].items) : null;
+  }
+
+  /** A guest order, found through its signed link. */
+  async forGuest(orderId: string, manager?: EntityManager): Promise<OrderView | null> {
+    if (!isUuid(orderId)) return null;
+    const rows: OrderRow[] = await (manager ?? this.dataSource.manager).query(
+      `${ORDER_SELECT} where o.id = $1 and o.customer_id is null and o.guest_email is not null
+          and ${notBlockedClause('order', 'o.id')}`,
+      [orderId],
+    );
+    return rows[0] ? orderView(toOrderRecord(rows[0]), rows[0].items) : null;
+  }
+
+  /**
+   * Orders by id, in the order asked, blocked ones left out: for back-office views built on
+   * orderView (the caller audits the staff read and masks fields by role).
+   */
+  async views(orderIds: readonly string[], manager?: EntityManager): Promise<OrderView[]> {
+    const ids = orderIds.filter(isUuid);
+    if (ids.length === 0) return [];
+    const rows: OrderRow[] = await (manager ?? this.dataSource.manager).query(
+      `${ORDER_SELECT} where o.id = any($1::uuid[]) and ${notBlockedClause('order', 'o.id')}`,
+      [ids],
+    );
+    const byId = new Map(rows.map((r) => [r.id, orderView(toOrderRecord(r), r.items)]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+}

@@ -1,0 +1,112 @@
+import { Body, Controller, Get, Headers, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { unauthorized } from '../../common/auth/token.service.js';
+import { notFound } from '../../common/problem/problem.js';
+import { Checkout } from './checkout.js';
+import { PlaceOrderDto } from './order.dto.js';
+import { OrderReader } from './order-reader.js';
+import { OrderSecrets } from './order-secrets.js';
+import type { OrderView } from './order-view.js';
+import { OptionalCustomerAuthGuard, OptionalCustomerId } from './optional-customer-auth.guard.js';
+
+export type ShopOrderAnswer = OrderView & {
+  totalCents: number;
+  currency: string;
+  /** Guests only: send it as `X-Order-Token` to GET /api/v1/shop/orders/:id. */
+  accessToken?: string;
+  accessTokenExpiresAt?: string;
+};
+
+@ApiTags('shop: orders')
+@Controller('api/v1/shop/orders')
+@UseGuards(OptionalCustomerAuthGuard)
+export class OrdersController {
+  constructor(
+    private readonly checkout: Checkout,
+    private readonly reader: OrderReader,
+    private readonly secrets: OrderSecrets,
+  ) {}
+
+  @Post()
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'Place an order, as a guest (email required) or signed in (bearer token; no email)',
+    description:
+      'Validates both addresses (422 naming deliveryAddress.<field> / billingAddress.<field>, with suggestions), ' +
+      'reserves stock (409 out-of-stock naming the SKUs), stores the normalised addresses. With Idempotency-Key, ' +
+      'a retry answers 200 with the first order; the same key with another body is a 422. Guests receive an ' +
+      'accessToken to read the order later.',
+  })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'A new random value (a UUID) per order.',
+  })
+  @ApiCreatedResponse({ description: 'The order was placed.' })
+  @ApiOkResponse({ description: 'A retry with the same Idempotency-Key: the order placed first.' })
+  async place(
+    @Body() dto: PlaceOrderDto,
+    @OptionalCustomerId() customerId: string | undefined,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ShopOrderAnswer> {
+    const placed = await this.checkout.place(dto, {
+      customerId,
+      idempotencyKey,
+      requestId: String(request.id),
+    });
+    void reply
+      .status(placed.replayed ? 200 : 201)
+      .header('location', `/api/v1/shop/orders/${placed.order.id}`)
+      .header('cache-control', 'no-store');
+    return {
+      ...placed.order,
+      totalCents: placed.order.totals.totalCents,
+      currency: placed.order.totals.currency,
+      ...(placed.access
+        ? { accessToken: placed.access.token, accessTokenExpiresAt: placed.access.expiresAt.toISOString() }
+        : {}),
+    };
+  }
+
+  @Get(':id')
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'One order: your own (bearer token) or a guest order (X-Order-Token from the checkout answer)',
+    description: "Someone else's order, and an order kept only for statutory retention, answer 404.",
+  })
+  @ApiHeader({
+    name: 'X-Order-Token',
+    required: false,
+    description: 'The accessToken a guest received at checkout.',
+  })
+  @ApiOkResponse({ description: 'The order.' })
+  async get(
+    @Param('id') id: string,
+    @OptionalCustomerId() customerId: string | undefined,
+    @Headers('x-order-token') orderToken: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ShopOrderAnswer> {
+    let order: OrderView | null;
+    if (customerId) {
+      order = await this.reader.forCustomer(id, customerId);
+    } else if (orderToken) {
+      const granted = await this.secrets.verifyAccessToken(orderToken);
+      order = granted === id.toLowerCase() ? await this.reader.forGuest(granted) : null;
+    } else {
+      throw unauthorized('Sign in, or send the X-Order-Token you received when you placed the order.');
+    }
+    if (!order) throw notFound('The order');
+    void reply.header('cache-control', 'no-store');
+    return { ...order, totalCents: order.totals.totalCents, currency: order.totals.currency };
+  }
+}

@@ -1,0 +1,77 @@
+import { OrderDeskController } from './order-desk.controller.js';
+import { OrderDesk } from './order-desk.js';
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { PrivacyModule, RetentionPolicies, RightsRegistry, StatutoryPeriods } from '@app/privacy';
+import { AddressValidationModule } from '../address-validation/address-validation.module.js';
+import { Catalogue } from './catalogue.js';
+import { CatalogueAdminController, CatalogueController } from './catalogue.controller.js';
+import { CatalogueSeeder } from './catalogue-seeder.js';
+import { Checkout } from './checkout.js';
+import { Invoice } from './invoice.entity.js';
+import { InvoiceIssuer } from './invoices.js';
+import { OrderItem, OrderStatusChange, ShopOrder } from './order.entity.js';
+import { OrderReader } from './order-reader.js';
+import { OrderSecrets } from './order-secrets.js';
+import { OrderStateMachine } from './order-state-machine.js';
+import { OrderTransitionHooks } from './order-transition-hooks.js';
+import { OptionalCustomerAuthGuard } from './optional-customer-auth.guard.js';
+import { OrdersAdminController } from './orders-admin.controller.js';
+import { OrdersController } from './orders.controller.js';
+import { INVOICING, ORDER_PROCESSING } from './orders.declarations.js';
+import { orderRetentionPolicies } from './orders.retention.js';
+import { OrdersRights } from './orders.rights.js';
+import { Product } from './product.entity.js';
+import { StaffOrderActions } from './staff-order-actions.js';
+
+/**
+ * Catalogue, checkout, the order state machine, guest access to orders, and invoices with their
+ * statutory retention (`order-processing`, Art. 6(1)(b); `invoicing`, Art. 6(1)(c)).
+ *
+ * For other modules: OrderStateMachine (transition, markPaid: the payments module marks orders
+ * paid through it), OrderReader (orders as orderView read models, blocked ones left out),
+ * OrderSecrets (a guest's subject id from their email, for data-subject requests), Catalogue.
+ */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([Product, ShopOrder, OrderItem, OrderStatusChange, Invoice]),
+    PrivacyModule.forFeature({ activities: [ORDER_PROCESSING, INVOICING] }),
+    AddressValidationModule,
+  ],
+  controllers: [
+    CatalogueController,
+    CatalogueAdminController,
+    OrdersController,
+    OrdersAdminController,
+    OrderDeskController,
+  ],
+  providers: [
+    OrderDesk,
+    Catalogue,
+    CatalogueSeeder,
+    Checkout,
+    InvoiceIssuer,
+    OrderReader,
+    OrderSecrets,
+    OrderStateMachine,
+    OrderTransitionHooks,
+    OptionalCustomerAuthGuard,
+    OrdersRights,
+    StaffOrderActions,
+  ],
+  exports: [OrderStateMachine, OrderTransitionHooks, OrderReader, OrderSecrets, Catalogue],
+})
+export class OrdersModule implements OnModuleInit {
+  constructor(
+    private readonly rights: RightsRegistry,
+    private readonly retention: RetentionPolicies,
+    private readonly periods: StatutoryPeriods,
+    private readonly ordersRights: OrdersRights,
+  ) {}
+
+  onModuleInit(): void {
+    this.rights.registerExporter(this.ordersRights);
+    this.rights.registerEraser(this.ordersRights);
+    for (const policy of orderRetentionPolicies(this.periods)) this.retention.register(policy);
+  }
+}

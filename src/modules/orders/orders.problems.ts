@@ -1,0 +1,103 @@
+import { HttpStatus } from '@nestjs/common';
+import { conflict, ProblemException, ValidationProblem } from '../../common/problem/problem.js';
+import type { OrderStatus } from './order-state-machine.js';
+
+/** The expected failures of the orders module, as problem+json. No personal data in any of them. */
+
+export interface AddressFieldProblem {
+  field: string;
+  code: string;
+  reason: string;
+}
+
+export interface AddressFieldSuggestion {
+  field: string;
+  value: string;
+  reason: string;
+}
+
+export const invalidAddress = (
+  errors: AddressFieldProblem[],
+  suggestions: AddressFieldSuggestion[],
+): ProblemException =>
+  new ProblemException(
+    HttpStatus.UNPROCESSABLE_ENTITY,
+    'invalid-address',
+    'Invalid address',
+    'The delivery or billing address is incomplete or wrong; see errors and suggestions.',
+    { errors, suggestions },
+  );
+
+export const unknownProducts = (errors: { field: string; reason: string }[]): ProblemException =>
+  new ProblemException(
+    HttpStatus.UNPROCESSABLE_ENTITY,
+    'unknown-product',
+    'Unknown product',
+    'Some items name a product that is not on sale.',
+    { errors },
+  );
+
+export const outOfStock = (skus: string[]): ProblemException =>
+  conflict('out-of-stock', `Not enough stock for ${skus.join(', ')}.`, { skus });
+
+export const currencyMismatch = (): ProblemException =>
+  new ProblemException(
+    HttpStatus.UNPROCESSABLE_ENTITY,
+    'currency-mismatch',
+    'Currency mismatch',
+    'The items of one order must all be priced in the same currency.',
+  );
+
+export const orderTooLarge = (): ProblemException =>
+  new ProblemException(
+    HttpStatus.UNPROCESSABLE_ENTITY,
+    'order-too-large',
+    'Order too large',
+    'The order total is beyond what one order can hold; split it into several orders.',
+  );
+
+export const idempotencyKeyReused = (): ProblemException =>
+  new ProblemException(
+    HttpStatus.UNPROCESSABLE_ENTITY,
+    'idempotency-key-reused',
+    'Idempotency key reused',
+    'This Idempotency-Key was already used with a different request; use a new key for a new order.',
+  );
+
+export const invalidIdempotencyKey = (): ValidationProblem =>
+  new ValidationProblem([
+    {
+      field: 'Idempotency-Key',
+      reason: 'must be 8 to 200 characters: letters, digits, "-", "_", ":" or "."',
+    },
+  ]);
+
+export const forbiddenTransition = (
+  orderNumber: string,
+  from: OrderStatus,
+  to: OrderStatus,
+): ProblemException =>
+  conflict('forbidden-transition', `Order ${orderNumber} cannot go from ${from} to ${to}.`, { from, to });
+
+export const paymentMismatch = (): ProblemException =>
+  new ProblemException(
+    HttpStatus.UNPROCESSABLE_ENTITY,
+    'payment-mismatch',
+    'Payment does not match the order',
+    'The amount or currency paid differs from the order total; the order was not marked paid.',
+  );
+
+export const alreadyPaid = (orderNumber: string): ProblemException =>
+  conflict(
+    'already-paid',
+    `Order ${orderNumber} was already paid with another payment; refund the second payment.`,
+  );
+
+export const roleMayNotTransition = (role: string, to: OrderStatus): ProblemException =>
+  new ProblemException(
+    HttpStatus.FORBIDDEN,
+    'forbidden',
+    'Forbidden',
+    `The role ${role} may not move an order to ${to}.`,
+    { role, to },
+  );

@@ -1,0 +1,130 @@
+import { HttpStatus } from '@nestjs/common';
+import { conflict, ProblemException, ValidationProblem } from '../../common/problem/problem.js';
+import type { CreditApprovalAnswer } from './credit-approval.port.js';
+import type { OrderStatus } from '../orders/order-state-machine.js';
+import type { PaymentMethod } from './payment-provider.port.js';
+
+/** The expected failures of the payments module, as problem+json. Ids and amounts only, never personal data. */
+
+export const orderNotPayable = (orderNumber: string, status: OrderStatus): ProblemException =>
+  conflict('order-not-payable', `Order ${orderNumber} is ${status} and cannot be paid.`, { status });
+
+export const orderAlreadyPaid = (orderNumber: string): ProblemException =>
+  conflict('order-already-paid', `Order ${orderNumber} is paid already.`);
+
+export const methodUnavailable = (method: PaymentMethod): ProblemException =>
+  new ProblemException(
+    HttpStatus.SERVICE_UNAVAILABLE,
+    'payment-method-unavailable',
+    'Payment method unavailable',
+    `Payment by ${method} is not available at the moment; please choose another method.`,
+    { method },
+  );
+
+export const providerUnavailable = (): ProblemException =>
+  new ProblemException(
+    HttpStatus.BAD_GATEWAY,
+    'payment-provider-unavailable',
+    'Payment provider unavailable',
+    'The payment provider did not answer. Try again with the same Idempotency-Key: nothing is charged twice.',
+  );
+
+export const providerRejected = (): ProblemException =>
+  new ProblemException(
+    HttpStatus.BAD_GATEWAY,
+    'payment-provider-rejected',
+    'Payment provider refused the request',
+    'The payment provider refused to create this payment. Try another payment method.',
+  );
+
+export const creditCheckUnavailable = (): ProblemException =>
+  new ProblemException(
+    HttpStatus.SERVICE_UNAVAILABLE,
+    'credit-check-unavailable',
+    'Credit check unavailable',
+    'SEPA direct debit and invoice need a credit check, which is not available at the moment; card and PayPal are.',
+    { offerMethods: ['card', 'paypal'] },
+  );
+
+/** A decline never ends the order: another method is always offered, and the decision can be reviewed. */
+export const paymentMethodDeclined = (answer: CreditApprovalAnswer): ProblemException =>
+  new ProblemException(
+    HttpStatus.UNPROCESSABLE_ENTITY,
+    'payment-method-declined',
+    'Payment method not available for this order',
+    answer.explanation ??
+      'This order cannot be paid by SEPA direct debit or invoice; please pay by card or PayPal, or ask for a review.',
+    {
+      offerMethods: answer.offerMethods ?? ['card', 'paypal'],
+      ...(answer.checkId ? { checkId: answer.checkId } : {}),
+      ...(answer.dateOfBirthRequested ? { dateOfBirthRequested: true } : {}),
+    },
+  );
+
+export const creditReviewPending = (answer: CreditApprovalAnswer): ProblemException =>
+  conflict(
+    'credit-review-pending',
+    'A member of staff is reviewing the credit decision for this order; you may pay by card or PayPal meanwhile.',
+    {
+      offerMethods: answer.offerMethods ?? ['card', 'paypal'],
+      ...(answer.checkId ? { checkId: answer.checkId } : {}),
+    },
+  );
+
+export const noOpenPayment = (orderNumber: string): ProblemException =>
+  conflict('no-open-payment', `Order ${orderNumber} has no payment to capture; start one first.`);
+
+export const paymentNotApproved = (approvalUrl?: string): ProblemException =>
+  conflict(
+    'payment-not-approved',
+    'The buyer has not approved the payment at PayPal yet.',
+    approvalUrl ? { approvalUrl } : {},
+  );
+
+export const paymentFailed = (): ProblemException =>
+  conflict('payment-failed', 'The payment failed at the provider; start a new payment.');
+
+export const webhookSignatureInvalid = (): ProblemException =>
+  new ProblemException(
+    HttpStatus.BAD_REQUEST,
+    'webhook-signature-invalid',
+    'Invalid webhook signature',
+    'The signature does not verify; the event was ignored.',
+  );
+
+export const providerNotConfigured = (provider: string): ProblemException =>
+  new ProblemException(
+    HttpStatus.NOT_FOUND,
+    'not-found',
+    'Not Found',
+    `No ${provider} account is configured.`,
+  );
+
+export const paymentNotRefundable = (reason: string): ProblemException =>
+  conflict('payment-not-refundable', reason);
+
+export const refundExceedsPayment = (refundableCents: number): ProblemException =>
+  new ProblemException(
+    HttpStatus.UNPROCESSABLE_ENTITY,
+    'refund-exceeds-payment',
+    'Refund exceeds the payment',
+    `At most ${refundableCents} (minor units) of this payment can still be refunded.`,
+    { refundableCents },
+  );
+
+export const settlementMismatch = (): ProblemException =>
+  new ProblemException(
+    HttpStatus.UNPROCESSABLE_ENTITY,
+    'payment-mismatch',
+    'Payment does not match the order',
+    'The amount or currency received differs from the payment; the order was not marked paid.',
+  );
+
+export const paymentNotSettleable = (reason: string): ProblemException =>
+  conflict('payment-not-settleable', reason);
+
+export const flagAlreadyResolved = (): ProblemException =>
+  conflict('flag-resolved', 'This flag is resolved already.');
+
+export const field = (name: string, reason: string): ValidationProblem =>
+  new ValidationProblem([{ field: name, reason }]);
