@@ -25,6 +25,8 @@ export default {
   // so these few are compiled to CommonJS on the fly.
   transformIgnorePatterns: ['/node_modules/(?!(content-disposition|cookie)/)'],
   moduleNameMapper: {
+    // Its ESM build imports JSON without an import attribute, which Jest warns about on every load.
+    '^libphonenumber-js$': '<rootDir>/node_modules/libphonenumber-js/index.cjs',
     '^@app/privacy$': '<rootDir>/libs/privacy/src/index.ts',
     '^@app/privacy/(.*)\\.js$': '<rootDir>/libs/privacy/src/$1',
     '^(\\.{1,2}/.*)\\.js$': '$1',

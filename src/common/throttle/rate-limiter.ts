@@ -1,6 +1,7 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createHash } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { AppConfig } from '../../config/app-config.js';
 import { DataSource } from 'typeorm';
 import { ProblemException } from '../problem/problem.js';
 
@@ -22,11 +23,23 @@ export interface RateLimitState {
 
 /**
  * Fixed-window counters in PostgreSQL, so every instance behind the load balancer sees the same
- * counts (DESIGN §3). Keys are stored as SHA-256 hashes: an IP or email is never kept here.
+ * counts (DESIGN §3). Keys are stored as keyed SHA-256 hashes (HMAC): an IP or email is never kept here.
  */
 @Injectable()
 export class RateLimiter {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  /**
+   * Keys are hashed with a secret: an unkeyed hash of an email or an IP could be reversed by
+   * hashing guesses. In production the key is AUTH_TOKEN_SECRET (shared by every instance); in
+   * development a random one per process (counters then start afresh at each start).
+   */
+  private readonly hashKey: Buffer;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    config: AppConfig,
+  ) {
+    this.hashKey = config.AUTH_TOKEN_SECRET ? Buffer.from(`rate-limit:${config.AUTH_TOKEN_SECRET}`) : randomBytes(32);
+  }
 
   /** Counts one attempt and says whether the limit is now exceeded. */
   async hit(limit: RateLimit): Promise<RateLimitState> {
@@ -72,7 +85,7 @@ export class RateLimiter {
   }
 
   private hash(key: string): string {
-    return createHash('sha256').update(key).digest('hex');
+    return createHmac('sha256', this.hashKey).update(key).digest('hex');
   }
 }
 
