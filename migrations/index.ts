@@ -13,6 +13,7 @@ import { AccessLog1795561300000 } from './1795561300000-access-log.js';
 import { Orders1795562000000 } from './1795562000000-orders.js';
 import { Payments1795563000000 } from './1795563000000-payments.js';
 import { CreditCheck1795563100000 } from './1795563100000-credit-check.js';
+import { CarrierHandoff1795564000000 } from './1795564000000-carrier-handoff.js';
 import { DataSubjectRights1795565000000 } from './1795565000000-data-subject-rights.js';
 
 /**
@@ -34,5 +35,6 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Orders1795562000000,
   Payments1795563000000,
   CreditCheck1795563100000,
+  CarrierHandoff1795564000000,
   DataSubjectRights1795565000000,
 ];

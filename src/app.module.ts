@@ -21,6 +21,8 @@ import { DataSubjectRightsModule } from './modules/data-subject-rights/data-subj
 import { OrdersModule } from './modules/orders/orders.module.js';
 import { PaymentsModule } from './modules/payments/payments.module.js';
 import { PartnersModule } from './modules/partners/partners.module.js';
+import { CarrierHandoffModule } from './modules/carrier-handoff/carrier-handoff.module.js';
+import { PartnerShipmentsModule } from './modules/partners/partner-shipments.module.js';
 import { RegistrationModule } from './modules/registration/registration.module.js';
 
 import { PrivacyModule } from '@app/privacy';
@@ -87,6 +89,8 @@ export class AppModule {
         OrdersModule,
         CreditCheckModule,
         PaymentsModule,
+        CarrierHandoffModule,
+        PartnerShipmentsModule,
         DataSubjectRightsModule,
         ...(options.extraModules ?? []),
       ],

@@ -38,7 +38,9 @@ export class RateLimiter {
     @InjectDataSource() private readonly dataSource: DataSource,
     config: AppConfig,
   ) {
-    this.hashKey = config.AUTH_TOKEN_SECRET ? Buffer.from(`rate-limit:${config.AUTH_TOKEN_SECRET}`) : randomBytes(32);
+    this.hashKey = config.AUTH_TOKEN_SECRET
+      ? Buffer.from(`rate-limit:${config.AUTH_TOKEN_SECRET}`)
+      : randomBytes(32);
   }
 
   /** Counts one attempt and says whether the limit is now exceeded. */

@@ -27,7 +27,10 @@ export class ThrottleModule implements OnModuleInit {
         return rows.map((r) => ({ recordId: r.id, occurredAt: r.window_end }));
       },
       async erase(ids: string[], manager: EntityManager) {
-        await manager.query(`delete from rate_limit_bucket where scope || '/' || key_hash = any($1::text[])`, [ids]);
+        await manager.query(
+          `delete from rate_limit_bucket where scope || '/' || key_hash = any($1::text[])`,
+          [ids],
+        );
       },
     });
   }

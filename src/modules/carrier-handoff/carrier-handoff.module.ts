@@ -1,0 +1,98 @@
+import {
+  Inject,
+  Module,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { JobQueue, PrivacyModule, RetentionPolicies, RightsRegistry } from '@app/privacy';
+import { AppConfig } from '../../config/app-config.js';
+import { OrdersModule } from '../orders/orders.module.js';
+import { OrderTransitionHooks } from '../orders/order-transition-hooks.js';
+import { CarrierCircuits } from './carrier-circuits.js';
+import { CARRIER_HANDOFF, HANDOFF_CATEGORIES } from './carrier-handoff.declarations.js';
+import { LOGISTICS_PARTNER } from './carrier-handoff.recipients.js';
+import { CarrierHandoffRights } from './carrier-handoff.rights.js';
+import { HANDOFF_SETTINGS, handoffSettings, type HandoffSettings } from './carrier-handoff.settings.js';
+import { CARRIER_SETUP, createCarrierSetup, type CarrierSetup } from './carriers.js';
+import { HandoffWorker, RECOVER_QUEUE } from './handoff-worker.js';
+import { Shipment, ShipmentAttempt } from './shipment.entity.js';
+import { ShipmentLifecycle } from './shipment-lifecycle.js';
+import { ShipmentQueries } from './shipment-queries.js';
+import { SHIPMENT_RECORD, ShipmentStore } from './shipment-store.js';
+import { ShipmentsAdminController } from './shipments-admin.controller.js';
+
+/**
+ * Carrier handoff (`carrier-handoff`, Art. 6(1)(b)): packing an order creates its shipment and enqueues
+ * its handoff in the same transaction; workers hand it to DHL, Hermes or dpd through the Discloser,
+ * with backoff, a circuit breaker per carrier and a dead-letter state for staff. See README.md.
+ *
+ * For other modules: ShipmentLifecycle (partner acknowledgements and status reports, assignment),
+ * ShipmentQueries (shipments of orders, for order views), ShipmentStore, HANDOFF_SETTINGS.
+ */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([Shipment, ShipmentAttempt]),
+    PrivacyModule.forFeature({ activities: [CARRIER_HANDOFF], recipients: [LOGISTICS_PARTNER] }),
+    OrdersModule,
+  ],
+  controllers: [ShipmentsAdminController],
+  providers: [
+    { provide: HANDOFF_SETTINGS, inject: [AppConfig], useFactory: handoffSettings },
+    { provide: CARRIER_SETUP, inject: [AppConfig], useFactory: createCarrierSetup },
+    {
+      provide: CarrierCircuits,
+      inject: [HANDOFF_SETTINGS],
+      useFactory: (settings: HandoffSettings) => new CarrierCircuits(settings.circuit),
+    },
+    ShipmentStore,
+    HandoffWorker,
+    ShipmentLifecycle,
+    ShipmentQueries,
+    CarrierHandoffRights,
+  ],
+  exports: [ShipmentLifecycle, ShipmentQueries, ShipmentStore, HANDOFF_SETTINGS],
+})
+export class CarrierHandoffModule implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    private readonly rights: RightsRegistry,
+    private readonly retention: RetentionPolicies,
+    private readonly hooks: OrderTransitionHooks,
+    private readonly jobs: JobQueue,
+    private readonly worker: HandoffWorker,
+    private readonly lifecycle: ShipmentLifecycle,
+    private readonly handoffRights: CarrierHandoffRights,
+    @Inject(HANDOFF_SETTINGS) private readonly settings: HandoffSettings,
+    @Inject(CARRIER_SETUP) private readonly carriers: CarrierSetup,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    this.rights.registerExporter(this.handoffRights);
+    this.rights.registerEraser(this.handoffRights);
+    this.retention.register({
+      id: 'carrier-handoff.labels',
+      activityId: CARRIER_HANDOFF.id,
+      category: HANDOFF_CATEGORIES.label.id,
+      recordType: SHIPMENT_RECORD,
+      table: 'shipment',
+      idColumn: 'id',
+      subjectColumn: 'subject_id',
+      timestampColumn: 'handed_over_at',
+      afterDays: this.settings.labelRetentionDays,
+      anonymise: ['label', 'label_format'],
+    });
+    this.hooks.on('packed', (transition) => this.lifecycle.onPacked(transition));
+    this.hooks.on('refunded', (transition) => this.lifecycle.onRefunded(transition));
+    await this.worker.register();
+  }
+
+  /** Where workers run, look at once for shipments a worker killed before this start left behind. */
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.jobs.runsWorkers) await this.jobs.send(RECOVER_QUEUE, {});
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.carriers.close();
+  }
+}
