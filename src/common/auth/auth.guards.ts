@@ -1,7 +1,9 @@
 import {
   createParamDecorator,
   HttpStatus,
+  Inject,
   Injectable,
+  Optional,
   SetMetadata,
   type CanActivate,
   type ExecutionContext,
@@ -10,6 +12,7 @@ import { Reflector } from '@nestjs/core';
 import { ActorContext } from '@app/privacy';
 import type { FastifyRequest } from 'fastify';
 import { ProblemException } from '../problem/problem.js';
+import { CUSTOMER_SESSION_CHECK, type CustomerSessionCheck } from './session-check.js';
 import { TokenService, unauthorized, type TokenClaims } from './token.service.js';
 
 export const STAFF_ROLES = ['fulfilment', 'support', 'privacy-officer', 'admin'] as const;
@@ -24,18 +27,29 @@ function bearer(request: FastifyRequest): string {
   return match[1];
 }
 
-/** A signed-in customer; the actor of the request is the data subject themself. */
+/**
+ * A signed-in customer; the actor of the request is the data subject themself. When the
+ * registration module provides the session check, the token's session must still be running.
+ */
 @Injectable()
 export class CustomerAuthGuard implements CanActivate {
-  constructor(private readonly tokens: TokenService) {}
+  constructor(
+    private readonly tokens: TokenService,
+    @Optional() @Inject(CUSTOMER_SESSION_CHECK) private readonly sessions?: CustomerSessionCheck,
+  ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const claims = this.tokens.verify(bearer(request));
     if (claims.kind !== 'customer') throw unauthorized();
     request.principal = claims;
+    // Set before any await: an async context entered after an await would not reach the handler.
     ActorContext.enter({ type: 'subject', id: claims.sub });
-    return true;
+    if (!this.sessions || !claims.sid) return true;
+    return this.sessions.isActive(claims.sub, claims.sid).then((active) => {
+      if (!active) throw unauthorized('The session has ended; sign in again.');
+      return true;
+    });
   }
 }
 

@@ -28,10 +28,11 @@ type RequesterRequest = FastifyRequest & { principal?: TokenClaims; creditCheckR
 export class CustomerOrGuestGuard implements CanActivate {
   constructor(private readonly customers: CustomerAuthGuard) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<RequesterRequest>();
     if (request.headers.authorization !== undefined) {
-      this.customers.canActivate(context);
+      // The actor is set by CustomerAuthGuard before its own await, so it reaches the handler.
+      await this.customers.canActivate(context);
       const sub = request.principal?.sub;
       if (!sub) throw unauthorized();
       request.creditCheckRequester = { kind: 'customer', subjectId: customerSubject(sub) };

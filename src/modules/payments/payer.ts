@@ -15,7 +15,7 @@ type MaybeAuthenticatedRequest = FastifyRequest & { principal?: TokenClaims };
 export class PayerGuard implements CanActivate {
   constructor(private readonly customers: CustomerAuthGuard) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const request = context.switchToHttp().getRequest<MaybeAuthenticatedRequest>();
     if (request.headers.authorization !== undefined) return this.customers.canActivate(context);
     if (typeof request.headers['x-order-token'] !== 'string' || request.headers['x-order-token'] === '')

@@ -1,4 +1,5 @@
-import { Module, type OnModuleInit } from '@nestjs/common';
+import { CUSTOMER_SESSION_CHECK } from '../../common/auth/session-check.js';
+import { Global, Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { PrivacyModule, RetentionPolicies, RightsRegistry } from '@app/privacy';
 import { AppConfig } from '../../config/app-config.js';
@@ -33,6 +34,8 @@ import { ActiveSessionGuard } from './signed-in-customer.guard.js';
  * Other modules protect customer routes with `@SignedInCustomer()` (import this module for the
  * session guard's dependencies).
  */
+/** Global: it provides the customer session check every module's CustomerAuthGuard uses. */
+@Global()
 @Module({
   imports: [
     TypeOrmModule.forFeature([Customer, CustomerAddress, CustomerSession]),
@@ -55,8 +58,10 @@ import { ActiveSessionGuard } from './signed-in-customer.guard.js';
     AddressBook,
     CustomerConsents,
     RegistrationRights,
+    // Every module's customer routes check the session through CustomerAuthGuard (src/common/auth).
+    { provide: CUSTOMER_SESSION_CHECK, useExisting: CustomerSessions },
   ],
-  exports: [CustomerSessions, ActiveSessionGuard],
+  exports: [CustomerSessions, ActiveSessionGuard, CUSTOMER_SESSION_CHECK],
 })
 export class RegistrationModule implements OnModuleInit {
   constructor(
