@@ -4,9 +4,9 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { withCliDatabase } from '../scripts/cli-database.js';
+import { createScratchDatabase } from './lib/scratch-database.js';
 import { validateConfig } from '../src/config/app-config.js';
 import { createApp } from '../src/create-app.js';
 import { runMigrations } from '../src/database/migrate.js';
@@ -91,31 +91,6 @@ async function run(app: NestFastifyApplication, n: number, into?: number[]): Pro
   }
 }
 
-async function createBenchDatabase(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `access_log_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    await admin.query(`create database ${admin.escapeIdentifier(name)}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: serverUrl });
-      await c.connect();
-      try {
-        await c.query(`drop database if exists ${c.escapeIdentifier(name)} with (force)`);
-      } finally {
-        await c.end();
-      }
-    },
-  };
-}
-
 async function boot(url: string, accessLog: boolean): Promise<NestFastifyApplication> {
   const config = validateConfig({
     NODE_ENV: 'test',
@@ -134,7 +109,7 @@ async function boot(url: string, accessLog: boolean): Promise<NestFastifyApplica
 const ms = (x: number): string => x.toFixed(3).padStart(8);
 
 await withCliDatabase(async (serverUrl, cliConfig) => {
-  const database = await createBenchDatabase(serverUrl);
+  const database = await createScratchDatabase(serverUrl, 'access_log_bench');
   try {
     await runMigrations(database.url);
     const enabled = await boot(database.url, true);

@@ -1,13 +1,13 @@
 import 'reflect-metadata';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { withCliDatabase } from '../scripts/cli-database.js';
+import { createScratchDatabase } from './lib/scratch-database.js';
 import { validateConfig } from '../src/config/app-config.js';
 import { createApp } from '../src/create-app.js';
 import { runMigrations } from '../src/database/migrate.js';
@@ -91,31 +91,6 @@ async function runWorker(): Promise<void> {
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
-}
-
-async function createBenchDatabase(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `handoff_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    await admin.query(`create database ${admin.escapeIdentifier(name)}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: serverUrl });
-      await c.connect();
-      try {
-        await c.query(`drop database if exists ${c.escapeIdentifier(name)} with (force)`);
-      } finally {
-        await c.end();
-      }
-    },
-  };
 }
 
 function startWorkers(env: Record<string, string>): Promise<ChildProcess[]> {
@@ -210,7 +185,7 @@ const latencies = (rows: Timing[]): number[] =>
 
 async function coordinate(): Promise<void> {
   await withCliDatabase(async (serverUrl, cliConfig) => {
-    const database = await createBenchDatabase(serverUrl);
+    const database = await createScratchDatabase(serverUrl, 'handoff_bench');
     const dhl = new DhlSimulator({ maxRecorded: 100 });
     dhl.latencyMs = CARRIER_MS;
     await dhl.start();

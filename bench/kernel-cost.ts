@@ -2,10 +2,8 @@ import 'reflect-metadata';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import { DataSource } from 'typeorm';
 import {
   AUDIT_TABLE,
@@ -20,6 +18,7 @@ import { defineActivity } from '../libs/privacy/src/declarations.js';
 import { ProcessingGuard } from '../libs/privacy/src/guard/processing-guard.js';
 import { PrivacyModule } from '../libs/privacy/src/privacy.module.js';
 import { withCliDatabase } from '../scripts/cli-database.js';
+import { createScratchDatabase } from './lib/scratch-database.js';
 import { runMigrations } from '../src/database/migrate.js';
 import { typeOrmOptions } from '../src/database/typeorm-options.js';
 
@@ -168,33 +167,8 @@ function appendWithLockPerAppend(dataSource: DataSource, subjectId: string): Pro
 const ms = (x: number): string => x.toFixed(2).padStart(8);
 const count = (x: number): string => Math.round(x).toLocaleString('en-US').padStart(12);
 
-async function createBenchDatabase(appUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `kernel_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: appUrl });
-  await admin.connect();
-  try {
-    await admin.query(`create database ${admin.escapeIdentifier(name)}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(appUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: appUrl });
-      await c.connect();
-      try {
-        await c.query(`drop database if exists ${c.escapeIdentifier(name)} with (force)`);
-      } finally {
-        await c.end();
-      }
-    },
-  };
-}
-
 await withCliDatabase(async (appUrl, config) => {
-  const database = await createBenchDatabase(appUrl);
+  const database = await createScratchDatabase(appUrl, 'kernel_bench');
   try {
     await runMigrations(database.url);
     const app = await NestFactory.createApplicationContext(KernelBenchModule.forDatabase(database.url), {

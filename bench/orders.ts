@@ -8,7 +8,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { PLACE_ORDER_SQL } from '../src/modules/orders/checkout.js';
-import { benchDatabase, machine, startApp } from './lib/app-under-test.js';
+import { withCliDatabase } from '../scripts/cli-database.js';
+import { runMigrations } from '../src/database/migrate.js';
+import { machine, startApp } from './lib/app-under-test.js';
+import { createScratchDatabase } from './lib/scratch-database.js';
 
 /**
  * npm run bench:orders
@@ -223,8 +226,9 @@ async function ceiling(url: string, connections: number, seconds: number): Promi
 const fmt = (n: number, d = 0): string =>
   n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 
-async function main(): Promise<void> {
-  const db = await benchDatabase('bench_orders');
+async function main(serverUrl: string): Promise<void> {
+  const db = await createScratchDatabase(serverUrl, 'bench_orders');
+  await runMigrations(db.url);
   const pool = String(Math.max(...CONNECTIONS) + 4);
   const app = await startApp(db.url, {
     DATABASE_POOL_SIZE: pool,
@@ -275,4 +279,4 @@ async function main(): Promise<void> {
 }
 
 if (process.env.BENCH_PRINT_SCRIPT) process.stdout.write(pgbenchScript());
-else await main();
+else await withCliDatabase((serverUrl) => main(serverUrl));

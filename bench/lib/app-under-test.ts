@@ -3,47 +3,6 @@ import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
-import { openDatabaseServer, type DatabaseServer } from '../../src/database/database-server.js';
-import { runMigrations } from '../../src/database/migrate.js';
-
-/** A database of its own for one benchmark run, on DATABASE_URL's server or the embedded one. */
-export interface BenchDatabase {
-  url: string;
-  server: DatabaseServer;
-  drop(): Promise<void>;
-}
-
-export async function benchDatabase(prefix: string): Promise<BenchDatabase> {
-  const server = await openDatabaseServer(
-    {
-      DATABASE_URL: process.env.DATABASE_URL,
-      EMBEDDED_PG_DATA_DIR: process.env.EMBEDDED_PG_DATA_DIR ?? '.data/postgres',
-      EMBEDDED_PG_PORT: Number(process.env.EMBEDDED_PG_PORT ?? 54329),
-    },
-    () => undefined,
-  );
-  const name = `${prefix}_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: server.url });
-  await admin.connect();
-  await admin.query(`create database ${admin.escapeIdentifier(name)}`);
-  await admin.end();
-  const u = new URL(server.url);
-  u.pathname = `/${name}`;
-  const url = u.toString();
-  await runMigrations(url);
-  return {
-    url,
-    server,
-    async drop() {
-      const c = new pg.Client({ connectionString: server.url });
-      await c.connect();
-      await c.query(`drop database if exists ${c.escapeIdentifier(name)} with (force)`);
-      await c.end();
-      await server.stop();
-    },
-  };
-}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
