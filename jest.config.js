@@ -27,6 +27,7 @@ export default {
   moduleNameMapper: {
     // Its ESM build imports JSON without an import attribute, which Jest warns about on every load.
     '^libphonenumber-js$': '<rootDir>/node_modules/libphonenumber-js/index.cjs',
+    '^@app/core$': '<rootDir>/libs/core/src/index.ts',
     '^@app/privacy$': '<rootDir>/libs/privacy/src/index.ts',
     '^@app/privacy/(.*)\\.js$': '<rootDir>/libs/privacy/src/$1',
     '^(\\.{1,2}/.*)\\.js$': '$1',

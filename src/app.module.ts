@@ -25,6 +25,7 @@ import { CarrierHandoffModule } from './modules/carrier-handoff/carrier-handoff.
 import { PartnerShipmentsModule } from './modules/partners/partner-shipments.module.js';
 import { RegistrationModule } from './modules/registration/registration.module.js';
 
+import { UnitOfWorkModule } from '@app/core';
 import { PrivacyModule } from '@app/privacy';
 
 export interface AppModuleOptions {
@@ -61,6 +62,7 @@ export class AppModule {
           ...typeOrmOptions({ url: options.databaseUrl, poolSize: options.config.DATABASE_POOL_SIZE }),
           autoLoadEntities: true,
         }),
+        UnitOfWorkModule,
         PrivacyModule.forRoot({
           databaseUrl: options.databaseUrl,
           bootstrapAdminToken: options.config.PRIVACY_ADMIN_TOKEN,

@@ -1,20 +1,30 @@
-import { HttpException } from '@nestjs/common';
+import { DomainError, type DomainErrorKind } from '@app/core';
+
+const KIND_OF_STATUS: Readonly<Record<number, DomainErrorKind>> = {
+  400: 'invalid-input',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not-found',
+  409: 'conflict',
+  422: 'unprocessable',
+  429: 'rate-limited',
+  503: 'unavailable',
+};
 
 /**
- * The kernel's own expected failures. It cannot import the application's ProblemException (the
- * kernel imports nothing from src/), so it carries the same fields; the application's problem+json
- * filter renders any HttpException whose response has `slug` and `title` the same way.
+ * The kernel's own expected failures: typed domain errors (`@app/core`), which the application's
+ * edge renders as problem+json like every other module's.
  */
-export class PrivacyError extends HttpException {
+export class PrivacyError extends DomainError {
   constructor(
     status: number,
     readonly slug: string,
-    readonly title: string,
-    readonly detail: string,
-    readonly extensions: Record<string, unknown> = {},
-    readonly headers: Record<string, string> = {},
+    title: string,
+    detail: string,
+    extensions: Record<string, unknown> = {},
+    headers: Record<string, string> = {},
   ) {
-    super({ slug, title, detail, extensions, headers }, status);
+    super(KIND_OF_STATUS[status] ?? 'failed', slug, title, { detail, extensions, headers });
   }
 }
 

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
+import { DomainError, HTTP_STATUS_OF_KIND } from '@app/core';
 import { PROBLEM_CONTENT_TYPE, ProblemException, problemType, type ProblemDocument } from './problem.js';
 
 interface ProblemAnswer {
@@ -78,6 +79,21 @@ function isFrameworkError(error: unknown): error is FrameworkError & { statusCod
 const titleFor = (status: number): string => STATUS_CODES[status] ?? 'Error';
 
 export function toProblem(error: unknown): ProblemAnswer {
+  // What services throw: a typed domain error, mapped to its status here at the edge.
+  if (error instanceof DomainError) {
+    const status = HTTP_STATUS_OF_KIND[error.kind];
+    return {
+      document: {
+        type: problemType(error.code),
+        title: error.title,
+        status,
+        ...(error.detail ? { detail: error.detail } : {}),
+        ...error.extensions,
+      },
+      headers: error.headers,
+      unexpected: status >= 500 && error.kind !== 'unavailable',
+    };
+  }
   if (error instanceof ProblemException) {
     return { document: error.toDocument(), headers: error.headers, unexpected: false };
   }
