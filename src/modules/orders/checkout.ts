@@ -8,6 +8,8 @@ import { unauthorized } from '../../common/auth/token.service.js';
 import { notFound, type ProblemException, ValidationProblem } from '../../common/problem/problem.js';
 import { customerSubject } from '../../common/subjects.js';
 import { AddressValidator } from '../address-validation/address-validator.js';
+import { NotificationOutbox } from '../notifications/notification-outbox.js';
+import { ORDER_NOTICES, ORDER_RECIPIENT } from './order-notices.js';
 import type { OrderAddressDto, PlaceOrderDto } from './order.dto.js';
 import { OrderReader } from './order-reader.js';
 import { OrderSecrets } from './order-secrets.js';
@@ -291,6 +293,7 @@ export class Checkout {
     private readonly reader: OrderReader,
     private readonly consents: ConsentLedger,
     private readonly periods: StatutoryPeriods,
+    private readonly outbox: NotificationOutbox,
   ) {}
 
   async place(dto: PlaceOrderDto, context: PlacementContext): Promise<PlacedOrder> {
@@ -335,9 +338,13 @@ export class Checkout {
 
     let rows: PlacementRow[];
     try {
-      rows = consent
-        ? await this.placeWithConsent(params, { subjectId, orderId, requestId: context.requestId })
-        : await this.runPlacement(params);
+      rows = await this.placeInTransaction(params, {
+        subjectId,
+        orderId,
+        requestId: context.requestId,
+        consent,
+        locale: dto.locale ?? 'de',
+      });
     } catch (error) {
       throw refusalOf(error) ?? error;
     }
@@ -403,16 +410,24 @@ export class Checkout {
   }
 
   /**
-   * With consent to carrier notifications, the consent-ledger grant (the kernel's one way to record
-   * a consent) must commit with the order: the same statement inside an explicit transaction.
+   * The placement statement, and in the same transaction what must commit with the order: the
+   * order confirmation (notification outbox), the language of its emails when it is not German, and
+   * with consent to carrier notifications the consent-ledger grant (the kernel's one way to record it).
    */
-  private async placeWithConsent(
+  private async placeInTransaction(
     params: unknown[],
-    evidence: { subjectId: string; orderId: string; requestId: string },
+    evidence: {
+      subjectId: string;
+      orderId: string;
+      requestId: string;
+      consent: boolean;
+      locale: 'de' | 'en';
+    },
   ): Promise<PlacementRow[]> {
     return this.dataSource.transaction(async (manager) => {
       const rows = await this.runPlacement(params, manager.queryRunner);
-      if (rows[0].fresh) {
+      if (!rows[0].fresh) return rows;
+      if (evidence.consent) {
         await this.consents.grant(
           {
             subjectId: evidence.subjectId,
@@ -424,6 +439,16 @@ export class Checkout {
           manager,
         );
       }
+      if (evidence.locale !== 'de') {
+        await manager.query('update shop_order set locale = $2 where id = $1', [
+          evidence.orderId,
+          evidence.locale,
+        ]);
+      }
+      await this.outbox.notify(
+        { template: ORDER_NOTICES.confirmation, recipient: { kind: ORDER_RECIPIENT, id: evidence.orderId } },
+        manager,
+      );
       return rows;
     });
   }

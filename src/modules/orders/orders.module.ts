@@ -3,7 +3,12 @@ import { OrderDesk } from './order-desk.js';
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { PrivacyModule, RetentionPolicies, RightsRegistry, StatutoryPeriods } from '@app/privacy';
+import { AppConfig } from '../../config/app-config.js';
 import { AddressValidationModule } from '../address-validation/address-validation.module.js';
+import { NoticeCatalogue } from '../notifications/notice-catalogue.js';
+import { NotificationsModule } from '../notifications/notifications.module.js';
+import { OrderNoticeHooks } from './order-notice-hooks.js';
+import { ORDER_RECIPIENT, orderNotices, resolveOrderRecipient } from './order-notices.js';
 import { Catalogue } from './catalogue.js';
 import { CatalogueAdminController, CatalogueController } from './catalogue.controller.js';
 import { CatalogueSeeder } from './catalogue-seeder.js';
@@ -37,6 +42,7 @@ import { StaffOrderActions } from './staff-order-actions.js';
     TypeOrmModule.forFeature([Product, ShopOrder, OrderItem, OrderStatusChange, Invoice]),
     PrivacyModule.forFeature({ activities: [ORDER_PROCESSING, INVOICING] }),
     AddressValidationModule,
+    NotificationsModule,
   ],
   controllers: [
     CatalogueController,
@@ -47,6 +53,7 @@ import { StaffOrderActions } from './staff-order-actions.js';
   ],
   providers: [
     OrderDesk,
+    OrderNoticeHooks,
     Catalogue,
     CatalogueSeeder,
     Checkout,
@@ -59,7 +66,7 @@ import { StaffOrderActions } from './staff-order-actions.js';
     OrdersRights,
     StaffOrderActions,
   ],
-  exports: [OrderStateMachine, OrderTransitionHooks, OrderReader, OrderSecrets, Catalogue],
+  exports: [OrderStateMachine, OrderTransitionHooks, OrderReader, OrderSecrets, Catalogue, OrderNoticeHooks],
 })
 export class OrdersModule implements OnModuleInit {
   constructor(
@@ -67,9 +74,20 @@ export class OrdersModule implements OnModuleInit {
     private readonly retention: RetentionPolicies,
     private readonly periods: StatutoryPeriods,
     private readonly ordersRights: OrdersRights,
+    private readonly notices: NoticeCatalogue,
+    private readonly noticeHooks: OrderNoticeHooks,
+    private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
+    const seller = {
+      name: this.config.PRIVACY_CONTROLLER_NAME,
+      address: this.config.PRIVACY_CONTROLLER_ADDRESS,
+      email: /<([^>]+)>/.exec(this.config.MAIL_FROM)?.[1] ?? this.config.MAIL_FROM,
+    };
+    for (const template of orderNotices(seller)) this.notices.registerTemplate(template);
+    this.notices.registerRecipients(ORDER_RECIPIENT, resolveOrderRecipient);
+    this.noticeHooks.register();
     this.rights.registerExporter(this.ordersRights);
     this.rights.registerEraser(this.ordersRights);
     for (const policy of orderRetentionPolicies(this.periods)) this.retention.register(policy);
