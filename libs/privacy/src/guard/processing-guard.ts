@@ -14,6 +14,12 @@ export interface ProcessingCheck {
    * (Art. 21(5)) to optional (f)-based processing for this request's person.
    */
   globalPrivacyControl?: boolean;
+  /**
+   * The data subject asked for this very operation (their own rectification): a restriction does not
+   * stop it (Art. 18(2): processed with the person's consent; a restriction for contested accuracy
+   * waits for exactly that rectification).
+   */
+  bySubjectsRequest?: boolean;
   manager?: EntityManager;
 }
 
@@ -63,7 +69,7 @@ export class ProcessingGuard {
     const facts = await this.facts(subjectId, activityId, consentPurpose, check.manager);
 
     const retention = check.purpose === RETENTION_PURPOSE && activity.retentionPurpose === true;
-    if (facts.restricted && !retention) {
+    if (facts.restricted && !retention && !check.bySubjectsRequest) {
       return new ProcessingRefused(
         activityId,
         'restricted',
@@ -104,10 +110,11 @@ export class ProcessingGuard {
   ): Promise<SubjectFacts> {
     const rows: SubjectFacts[] = await (manager ?? this.dataSource.manager).query(
       `select
-         exists (select 1 from privacy.restriction r where r.subject_id = $1 and r.lifted_at is null) as restricted,
+         exists (select 1 from privacy.restriction r where r.subject_id = $1 and r.lifted_at is null
+                   and (r.activity_id is null or r.activity_id = $4)) as restricted,
          exists (select 1 from privacy.objection o where o.subject_id = $1 and o.activity_id = any($2) and o.withdrawn_at is null) as objected,
          (select c.action from privacy.consent_event c where c.subject_id = $1 and c.purpose = $3 order by c.id desc limit 1) as consent`,
-      [subjectId, [activityId, ALL_ACTIVITIES], consentPurpose ?? ''],
+      [subjectId, [activityId, ALL_ACTIVITIES], consentPurpose ?? '', activityId],
     );
     return rows[0];
   }
