@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { ProcessingGuard } from '@app/privacy';
 import { CREDIT_APPROVAL, type CreditApproval } from '../../src/modules/credit-check/credit-approval.port.js';
 import { OrderStateMachine } from '../../src/modules/orders/order-state-machine.js';
 import { PrivacyRequests } from '../../src/modules/data-subject-rights/privacy-requests.service.js';
@@ -328,6 +329,36 @@ describe('privacy requests without an account (guests and inquirers)', () => {
     expect(detail.json().events.map((e: { step: string }) => e.step)).toEqual(
       expect.arrayContaining(['received', 'code-sent', 'extended', 'refused']),
     );
+  });
+
+  it('restricts one activity only, and lifts it only after telling the person (Art. 18(3))', async () => {
+    const { order } = await handedToDhl();
+    const email = order.email;
+    const { requestId } = (
+      await ask({ type: 'restriction', email, activity: 'credit-check', reason: 'I contest the score' })
+    ).json<{ requestId: string }>();
+    const done = await verify(requestId, await codeFrom(email, 'data-subject-rights.verify-code'));
+    expect(done.json().result).toMatchObject({ type: 'restriction', activity: 'credit-check' });
+    const guard = t.app.get(ProcessingGuard);
+    await expect(guard.mayProcess('credit-check', order.subjectId)).resolves.toBe(false);
+    await expect(guard.mayProcess('order-processing', order.subjectId)).resolves.toBe(true);
+
+    const liftOn = new Date(Date.now() + 3 * 86_400_000);
+    const lift = await t.inject({
+      method: 'POST',
+      url: `/api/v1/admin/privacy/requests/${requestId}/restriction-lift`,
+      headers: officer,
+      payload: { liftOn: liftOn.toISOString(), reason: 'The agency confirmed the data is accurate' },
+    });
+    expect(lift.statusCode).toBe(201);
+    await eventually(async () =>
+      (await mailTo(t, email)).find((m) => m.template === 'data-subject-rights.restriction-lift'),
+    );
+    const job = t.app.get(PrivacyRequests);
+    await job.runDueSteps(new Date());
+    await expect(guard.mayProcess('credit-check', order.subjectId)).resolves.toBe(false);
+    await job.runDueSteps(new Date(liftOn.getTime() + 60_000));
+    await expect(guard.mayProcess('credit-check', order.subjectId)).resolves.toBe(true);
   });
 
   it('limits requests per address', async () => {

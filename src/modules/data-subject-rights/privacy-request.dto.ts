@@ -136,3 +136,17 @@ export class StaffConfirmationDto {
   @Length(10, 500)
   identityCheck!: string;
 }
+
+export class LiftAnnouncementDto {
+  @ApiProperty({
+    description: 'When the restriction is lifted; the person is told now (Art. 18(3))',
+    example: '2026-12-20',
+  })
+  @IsDateString()
+  liftOn!: string;
+
+  @ApiProperty({ description: 'Why it is lifted (e.g. the accuracy was verified)', maxLength: 500 })
+  @IsString()
+  @Length(10, 500)
+  reason!: string;
+}

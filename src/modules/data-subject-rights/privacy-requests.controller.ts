@@ -30,6 +30,7 @@ import {
   CodeDto,
   ExtensionDto,
   LANGS,
+  LiftAnnouncementDto,
   PrivacyRequestDto,
   RefusalDto,
   StaffConfirmationDto,
@@ -248,6 +249,16 @@ export class PrivacyRequestsAdminController {
   })
   refuse(@Param('id', uuid()) id: string, @Body() dto: RefusalDto) {
     return this.requests.refuse(id, dto.reason, dto.detail);
+  }
+
+  @Post(':id/restriction-lift')
+  @HttpCode(201)
+  @ApiOperation({
+    summary:
+      'Announce the lifting of a restriction: the person is told now, the job lifts it on liftOn (Art. 18(3))',
+  })
+  announceLift(@Param('id', uuid()) id: string, @Body() dto: LiftAnnouncementDto) {
+    return this.requests.announceLift(id, new Date(dto.liftOn), dto.reason);
   }
 
   @Post(':id/confirmation')

@@ -560,7 +560,7 @@ export class PrivacyRequests implements OnModuleInit, PersonalDataExporter, Pers
   async runDueSteps(now = new Date()): Promise<{ ran: number; waiting: number; failed: number }> {
     const due: { id: string }[] = await this.uow.manager.query(
       `select id from privacy_request
-        where status in ('scheduled', 'failed') and type = 'erasure' and next_attempt_at <= $1
+        where status in ('scheduled', 'failed') and type in ('erasure', 'lift-restriction') and next_attempt_at <= $1
         order by next_attempt_at limit 50`,
       [now],
     );
@@ -577,6 +577,11 @@ export class PrivacyRequests implements OnModuleInit, PersonalDataExporter, Pers
         return rows[0];
       });
       if (!row) continue;
+      if (row.type === 'lift-restriction') {
+        await this.liftRestriction(row);
+        ran += 1;
+        continue;
+      }
       const wait = await this.erasureWait(row.subject_ids);
       if (wait.mustWait) {
         waiting += 1;
@@ -707,6 +712,67 @@ export class PrivacyRequests implements OnModuleInit, PersonalDataExporter, Pers
       await this.store.event(id, 'refused', { reason });
       await this.notify(updated, REQUEST_NOTICES.refusal, { reason });
       return toRecord(updated);
+    });
+  }
+
+  /**
+   * Art. 18(3): a restriction is lifted only after the person was told. Records a lift of the
+   * restriction `requestId` made, tells the person now, and the due-steps job lifts it on `liftOn`.
+   */
+  async announceLift(requestId: string, liftOn: Date, reason: string): Promise<PrivacyRequestRecord> {
+    if (liftOn.getTime() <= Date.now()) {
+      throw new InvalidInputError([
+        { field: 'liftOn', reason: 'must be in the future: the person is told before' },
+      ]);
+    }
+    return this.uow.transaction(async () => {
+      const restriction = await this.store.get(requestId, true);
+      if (!restriction || restriction.type !== 'restriction' || restriction.status !== 'completed') {
+        throw new NotFoundError('The restriction');
+      }
+      const lift = await this.store.create({
+        subjectId: restriction.subject_id,
+        subjectIds: restriction.subject_ids,
+        type: 'lift-restriction',
+        status: 'scheduled',
+        channel: restriction.channel,
+        contactEmail: restriction.contact_email,
+        activityId: restriction.activity_id,
+        reason,
+        lang: restriction.lang,
+        identityCheck: null,
+        recordedBy: null,
+        verified: true,
+      });
+      const scheduled = await this.store.update(lift.id, {
+        scheduled_for: liftOn,
+        next_attempt_at: liftOn,
+        outcome: { restrictionRequest: requestId },
+      });
+      await this.store.event(lift.id, 'lift-announced', {
+        liftOn: liftOn.toISOString(),
+        restrictionRequest: requestId,
+      });
+      await this.notify(scheduled, REQUEST_NOTICES.restrictionLift, { liftOn: liftOn.toISOString() });
+      return toRecord(scheduled);
+    });
+  }
+
+  private async liftRestriction(row: RequestRow): Promise<void> {
+    await this.uow.transaction(async () => {
+      for (const subjectId of row.subject_ids) {
+        await this.uow.manager.query(
+          `update privacy.restriction set lifted_at = now(), lifted_by = $3
+            where subject_id = $1 and lifted_at is null and activity_id is not distinct from $2`,
+          [subjectId, row.activity_id, `privacy-request:${row.id}`],
+        );
+      }
+      await this.store.update(row.id, {
+        status: 'completed',
+        completed_at: new Date(),
+        next_attempt_at: null,
+      });
+      await this.store.event(row.id, 'restriction-lifted');
     });
   }
 
