@@ -14,12 +14,14 @@ export class PrivacyRequestsForEveryone1795565100000 implements MigrationInterfa
     await q.query(`
       alter table privacy_request
         add constraint privacy_request_type_check
-          check (type in ('access', 'portability', 'erasure', 'restriction', 'objection', 'lift-restriction')),
+          check (type in ('access', 'portability', 'erasure', 'restriction', 'objection', 'lift-restriction',
+                          'consent-withdrawal')),
         add constraint privacy_request_status_check
           check (status in ('awaiting-verification', 'received', 'awaiting-confirmation', 'scheduled',
                             'completed', 'failed', 'refused', 'expired')),
         add column channel text not null default 'account'
-          check (channel in ('account', 'email', 'letter', 'phone', 'staff-email')),
+          check (channel in ('account', 'email', 'order-link', 'letter', 'phone', 'staff-email')),
+        add column consent_purpose text,
         add column contact_email text,
         add column subject_ids text[] not null default '{}',
         add column identity_check text,
@@ -120,7 +122,7 @@ export class PrivacyRequestsForEveryone1795565100000 implements MigrationInterfa
         drop constraint privacy_request_status_check,
         drop column channel, drop column contact_email, drop column subject_ids, drop column identity_check,
         drop column recorded_by, drop column lang, drop column reason, drop column verified_at,
-        drop column confirmed_at, drop column extended_due_at, drop column extension_reason,
+        drop column confirmed_at, drop column consent_purpose, drop column extended_due_at, drop column extension_reason,
         drop column refusal_reason, drop column scheduled_for, drop column attempts,
         drop column next_attempt_at, drop column last_error`);
     await q.query(`

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { ProcessingGuard } from '@app/privacy';
+import { Discloser, ProcessingGuard } from '@app/privacy';
+import { OrderSecrets } from '../../src/modules/orders/order-secrets.js';
+import { orderBody, placeOrder } from '../orders/orders-fixtures.js';
 import { CREDIT_APPROVAL, type CreditApproval } from '../../src/modules/credit-check/credit-approval.port.js';
 import { OrderStateMachine } from '../../src/modules/orders/order-state-machine.js';
 import { PrivacyRequests } from '../../src/modules/data-subject-rights/privacy-requests.service.js';
@@ -8,6 +10,7 @@ import {
   ADDRESSES,
   orderStatus,
   pack,
+  PRODUCT,
   pickingOrder,
   shipmentIn,
   staffAuth,
@@ -359,6 +362,45 @@ describe('privacy requests without an account (guests and inquirers)', () => {
     await expect(guard.mayProcess('credit-check', order.subjectId)).resolves.toBe(false);
     await job.runDueSteps(new Date(liftOn.getTime() + 60_000));
     await expect(guard.mayProcess('credit-check', order.subjectId)).resolves.toBe(true);
+  });
+
+  it('lets a guest withdraw the carrier-notification consent with the order link, in one step (Art. 7(3))', async () => {
+    const email = `consent-${randomUUID().slice(0, 8)}@example.org`;
+    const placed = await placeOrder(
+      t,
+      orderBody([{ sku: PRODUCT.sku, quantity: 1 }], { email, carrierNotificationConsent: true }),
+      { 'idempotency-key': randomUUID() },
+    );
+    expect(placed.statusCode).toBe(201);
+    const { accessToken } = placed.json<{ accessToken: string }>();
+    const subjectId = await t.app.get(OrderSecrets).guestSubject(email);
+    const discloser = t.app.get(Discloser);
+    expect(await discloser.allowedFields('carrier-handoff', 'dhl', subjectId)).toContain('email');
+
+    const withdraw = (token: string) =>
+      t.inject({
+        method: 'POST',
+        url: `${URL}/consent-withdrawals`,
+        headers: { 'x-order-token': token },
+        payload: { purpose: 'carrier-notifications' },
+      });
+    const bad = await withdraw('not-a-token');
+    expect(bad.statusCode).toBe(404);
+    const res = await withdraw(accessToken);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().result).toEqual({
+      type: 'consent-withdrawal',
+      purpose: 'carrier-notifications',
+      withdrawn: true,
+    });
+    expect(await discloser.allowedFields('carrier-handoff', 'dhl', subjectId)).not.toContain('email');
+    const unknown = await t.inject({
+      method: 'POST',
+      url: `${URL}/consent-withdrawals`,
+      headers: { 'x-order-token': accessToken },
+      payload: { purpose: 'credit-check' },
+    });
+    expect(unknown.statusCode).toBe(400);
   });
 
   it('limits requests per address', async () => {

@@ -61,6 +61,10 @@ const TYPE_NAMES: Record<string, { de: string; en: string }> = {
   restriction: { de: 'Einschränkung (Art. 18 DSGVO)', en: 'restriction (Art. 18 GDPR)' },
   'lift-restriction': { de: 'Aufhebung der Einschränkung', en: 'lifting the restriction' },
   objection: { de: 'Widerspruch (Art. 21 DSGVO)', en: 'objection (Art. 21 GDPR)' },
+  'consent-withdrawal': {
+    de: 'Widerruf einer Einwilligung (Art. 7 Abs. 3 DSGVO)',
+    en: 'withdrawal of a consent (Art. 7(3) GDPR)',
+  },
 };
 const typeName = (data: NoticeData, l: Lang): string =>
   TYPE_NAMES[String(data.requestType)]?.[l] ?? String(data.requestType);

@@ -15,7 +15,14 @@ import {
 } from 'class-validator';
 import { REFUSAL_REASONS, type RefusalReason } from './data-subject-rights.notices.js';
 
-export const REQUEST_TYPES = ['access', 'portability', 'erasure', 'restriction', 'objection'] as const;
+export const REQUEST_TYPES = [
+  'access',
+  'portability',
+  'erasure',
+  'restriction',
+  'objection',
+  'consent-withdrawal',
+] as const;
 export type RequestType = (typeof REQUEST_TYPES)[number] | 'lift-restriction';
 
 export const LANGS = ['de', 'en'] as const;
@@ -55,6 +62,15 @@ export class PrivacyRequestDto {
   @IsString()
   @Matches(ACTIVITY_ID, { message: 'activity must be an activity id such as credit-check' })
   activity?: string;
+
+  @ApiPropertyOptional({
+    description: 'For a consent withdrawal (Art. 7(3)): the consent purpose, e.g. carrier-notifications',
+    example: 'carrier-notifications',
+  })
+  @ValidateIf((r: PrivacyRequestDto) => r.type === 'consent-withdrawal' || r.purpose !== undefined)
+  @IsString()
+  @Matches(ACTIVITY_ID, { message: 'purpose must be a consent purpose such as carrier-notifications' })
+  purpose?: string;
 
   @ApiPropertyOptional({
     description: 'For a restriction: why (e.g. the accuracy is contested).',
@@ -149,4 +165,11 @@ export class LiftAnnouncementDto {
   @IsString()
   @Length(10, 500)
   reason!: string;
+}
+
+export class ConsentWithdrawalDto {
+  @ApiProperty({ description: 'The consent purpose to withdraw', example: 'carrier-notifications' })
+  @IsString()
+  @Matches(ACTIVITY_ID, { message: 'purpose must be a consent purpose such as carrier-notifications' })
+  purpose!: string;
 }

@@ -13,7 +13,7 @@ export type RequestStatus =
   | 'refused'
   | 'expired';
 
-export type RequestChannel = 'account' | 'email' | 'letter' | 'phone' | 'staff-email';
+export type RequestChannel = 'account' | 'email' | 'order-link' | 'letter' | 'phone' | 'staff-email';
 
 /** The statuses of a request the shop still owes an answer to (the privacy officer's queue). */
 export const OPEN_STATUSES: readonly RequestStatus[] = [
@@ -32,6 +32,7 @@ export interface RequestRow {
   channel: RequestChannel;
   contact_email: string | null;
   activity_id: string | null;
+  consent_purpose: string | null;
   reason: string | null;
   lang: Lang;
   identity_check: string | null;
@@ -97,6 +98,7 @@ export class PrivacyRequestStore {
     channel: RequestChannel;
     contactEmail: string | null;
     activityId: string | null;
+    consentPurpose?: string | null;
     reason: string | null;
     lang: Lang;
     identityCheck: string | null;
@@ -106,9 +108,9 @@ export class PrivacyRequestStore {
   }): Promise<RequestRow> {
     const rows: RequestRow[] = await this.uow.manager.query(
       `insert into privacy_request (subject_id, subject_ids, type, status, channel, contact_email, activity_id,
-              reason, lang, identity_check, recorded_by, received_at, due_at, verified_at)
+              reason, lang, identity_check, recorded_by, received_at, due_at, verified_at, consent_purpose)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, coalesce($12, now()),
-               coalesce($12, now()) + interval '1 month', case when $13 then now() end)
+               coalesce($12, now()) + interval '1 month', case when $13 then now() end, $14)
        returning *`,
       [
         input.subjectId,
@@ -124,6 +126,7 @@ export class PrivacyRequestStore {
         input.recordedBy,
         input.receivedAt ?? null,
         input.verified,
+        input.consentPurpose ?? null,
       ],
     );
     await this.event(rows[0].id, 'received', {

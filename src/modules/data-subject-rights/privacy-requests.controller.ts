@@ -28,6 +28,7 @@ import { customerSubject } from '../../common/subjects.js';
 import { renderAccessAnswerHtml } from './access-answer.html.js';
 import {
   CodeDto,
+  ConsentWithdrawalDto,
   ExtensionDto,
   LANGS,
   LiftAnnouncementDto,
@@ -108,6 +109,25 @@ export class PrivacyRequestsController {
     }
     void reply.status(HttpStatus.ACCEPTED);
     return this.requests.submitByEmail({ ...dto, email: dto.email }, request.ip);
+  }
+
+  @Post('consent-withdrawals')
+  @HttpCode(200)
+  @ApiHeader({
+    name: 'X-Order-Token',
+    required: true,
+    description: 'The token of your order (from checkout)',
+  })
+  @ApiOperation({
+    summary: 'Withdraw a consent given at checkout with your order link, in one step (Art. 7(3))',
+    description:
+      'E.g. carrier-notifications: the carrier then receives no email or phone number from the shop.',
+  })
+  withdrawWithOrderLink(
+    @Headers('x-order-token') token: string | undefined,
+    @Body() dto: ConsentWithdrawalDto,
+  ) {
+    return this.requests.withdrawWithOrderLink(token, dto.purpose);
   }
 
   @Post(':id/verification')

@@ -11,6 +11,7 @@ import {
   AccessAnswerComposer,
   ALL_ACTIVITIES,
   AuditLog,
+  ConsentLedger,
   JobQueue,
   PrivacyRegistryService,
   RetentionPolicies,
@@ -73,7 +74,8 @@ export type PrivacyRequestResult =
   | { type: 'erasure'; stage: 'completed'; report: ErasureSummary; recipientsNotified: number }
   | { type: 'restriction'; restricted: true; activity: string | null; recipientsNotified: number }
   | { type: 'lift-restriction'; liftOn: Date }
-  | { type: 'objection'; objectedTo: string };
+  | { type: 'objection'; objectedTo: string }
+  | { type: 'consent-withdrawal'; purpose: string; withdrawn: boolean };
 
 export interface ErasureSummary {
   complete: boolean;
@@ -141,6 +143,7 @@ export class PrivacyRequests implements OnModuleInit, PersonalDataExporter, Pers
     private readonly inquiries: InquiriesRights,
     private readonly limiter: RateLimiter,
     private readonly config: AppConfig,
+    private readonly consents: ConsentLedger,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -198,6 +201,7 @@ export class PrivacyRequests implements OnModuleInit, PersonalDataExporter, Pers
         channel: 'account',
         contactEmail: null,
         activityId: dto.activity ?? null,
+        consentPurpose: dto.purpose ?? null,
         reason: dto.reason ?? null,
         lang: dto.lang ?? 'de',
         identityCheck: null,
@@ -246,6 +250,7 @@ export class PrivacyRequests implements OnModuleInit, PersonalDataExporter, Pers
         channel: 'email',
         contactEmail: email,
         activityId: dto.activity ?? null,
+        consentPurpose: dto.purpose ?? null,
         reason: dto.reason ?? null,
         lang: dto.lang ?? 'de',
         identityCheck: null,
@@ -280,6 +285,7 @@ export class PrivacyRequests implements OnModuleInit, PersonalDataExporter, Pers
         channel: dto.receivedVia,
         contactEmail: email,
         activityId: dto.activity ?? null,
+        consentPurpose: dto.purpose ?? null,
         reason: dto.reason ?? null,
         lang: dto.lang ?? 'de',
         identityCheck: dto.identityCheck,
@@ -350,6 +356,52 @@ export class PrivacyRequests implements OnModuleInit, PersonalDataExporter, Pers
       );
     }
     return this.scheduleOrErase(outcome.row);
+  }
+
+  /**
+   * Art. 7(3): a guest withdraws a consent given at checkout as easily as it was given, with the order
+   * link they already hold (X-Order-Token), in one step. Recorded as a request, like any other.
+   */
+  async withdrawWithOrderLink(
+    orderToken: string | undefined,
+    purpose: string,
+  ): Promise<{ request: PrivacyRequestRecord; result: PrivacyRequestResult }> {
+    this.assertApplicable({ type: 'consent-withdrawal', purpose });
+    const orderId = orderToken ? await this.orderSecrets.verifyAccessToken(orderToken) : null;
+    const subjectId = orderId ? await this.orders.guestOrderSubject(orderId) : null;
+    if (!orderId || !subjectId) throw new NotFoundError('The order');
+    const row = await this.uow.transaction(() =>
+      this.store.create({
+        subjectId,
+        subjectIds: [subjectId],
+        type: 'consent-withdrawal',
+        status: 'received',
+        channel: 'order-link',
+        contactEmail: null,
+        activityId: null,
+        consentPurpose: purpose,
+        reason: null,
+        lang: 'de',
+        identityCheck: null,
+        recordedBy: null,
+        verified: true,
+      }),
+    );
+    return this.carryOut(row);
+  }
+
+  private async withdrawConsent(row: RequestRow, purpose: string): Promise<boolean> {
+    return this.uow.transaction(async () => {
+      let withdrawn = false;
+      for (const subjectId of row.subject_ids) {
+        const event = await this.consents.withdraw(
+          { subjectId, purpose, channel: `privacy-request:${row.channel}`, evidence: { requestId: row.id } },
+          this.uow.manager,
+        );
+        withdrawn = withdrawn || event !== null;
+      }
+      return withdrawn;
+    });
   }
 
   // ---------------------------------------------------------------- carrying out
@@ -423,6 +475,12 @@ export class PrivacyRequests implements OnModuleInit, PersonalDataExporter, Pers
         });
         const request = await this.complete(row, { activity });
         return { request, result: { type: 'objection', objectedTo: activity } };
+      }
+      case 'consent-withdrawal': {
+        const purpose = row.consent_purpose as string;
+        const withdrawn = await this.withdrawConsent(row, purpose);
+        const request = await this.complete(row, { purpose, withdrawn });
+        return { request, result: { type: 'consent-withdrawal', purpose, withdrawn } };
       }
       case 'lift-restriction':
         throw new RuleViolationError(
@@ -846,9 +904,23 @@ export class PrivacyRequests implements OnModuleInit, PersonalDataExporter, Pers
   }
 
   /** An objection under Art. 21(1) concerns processing on Art. 6(1)(e) or (f); consent is withdrawn instead. */
-  private assertApplicable(dto: PrivacyRequestDto): void {
-    if (!dto.activity) return;
+  private assertApplicable(dto: Pick<PrivacyRequestDto, 'type' | 'activity' | 'purpose'>): void {
     const registry = this.registry.registry;
+    if (dto.type === 'consent-withdrawal') {
+      // Consents of whole activities and of extra fields for a recipient (the carrier notifications).
+      const purposes = new Set(
+        registry
+          .activities()
+          .flatMap((a) => [
+            ...(a.consentPurpose ? [a.consentPurpose] : []),
+            ...a.disclosures.flatMap((d) => (d.consentedFields ?? []).map((g) => g.purpose)),
+          ]),
+      );
+      if (!dto.purpose || !purposes.has(dto.purpose)) {
+        throw new InvalidInputError([{ field: 'purpose', reason: 'is not a consent purpose of the shop' }]);
+      }
+    }
+    if (!dto.activity) return;
     if (!registry.hasActivity(dto.activity)) {
       throw new InvalidInputError([{ field: 'activity', reason: 'is not a declared activity' }]);
     }

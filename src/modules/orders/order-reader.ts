@@ -149,4 +149,15 @@ export class OrderReader {
     );
     return rows.map((r) => ({ orderId: r.id, status: r.status, deliveredAt: r.delivered_at }));
   }
+
+  /** The data subject of a guest order (found through its signed link), or null. */
+  async guestOrderSubject(orderId: string, manager?: EntityManager): Promise<string | null> {
+    if (!isUuid(orderId)) return null;
+    const rows: { subject_id: string }[] = await (manager ?? this.dataSource.manager).query(
+      `select o.subject_id from shop_order o where o.id = $1 and o.customer_id is null
+          and ${notBlockedClause('order', 'o.id')}`,
+      [orderId],
+    );
+    return rows[0]?.subject_id ?? null;
+  }
 }
