@@ -5,6 +5,7 @@ import { RETENTION_PURPOSE, type ActivityDeclaration } from '../declarations.js'
 import { ProcessingRefused } from '../errors.js';
 import { PrivacyRegistryService } from '../registry/privacy-registry.service.js';
 import { ALL_ACTIVITIES } from './subject-controls.js';
+import { PrivacySignals } from '../context/privacy-signals.js';
 
 export interface ProcessingCheck {
   /** The purpose the caller processes for; only RETENTION_PURPOSE may touch a restricted subject. */
@@ -91,7 +92,8 @@ export class ProcessingGuard {
           'The data subject objected to this processing (Art. 21 GDPR).',
         );
       }
-      if (check.globalPrivacyControl && !activity.compellingGrounds) {
+      const gpc = check.globalPrivacyControl ?? PrivacySignals.current()?.globalPrivacyControl ?? false;
+      if (gpc && !activity.compellingGrounds) {
         return new ProcessingRefused(
           activityId,
           'objected',
