@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { Discloser, ProcessingGuard } from '@app/privacy';
+import { strFromU8, unzipSync } from 'fflate';
+import { RequestCodes } from '../../src/modules/data-subject-rights/request-codes.js';
 import { OrderSecrets } from '../../src/modules/orders/order-secrets.js';
 import { orderBody, placeOrder } from '../orders/orders-fixtures.js';
 import { CREDIT_APPROVAL, type CreditApproval } from '../../src/modules/credit-check/credit-approval.port.js';
@@ -401,6 +403,40 @@ describe('privacy requests without an account (guests and inquirers)', () => {
       payload: { purpose: 'credit-check' },
     });
     expect(unknown.statusCode).toBe(400);
+  });
+
+  it('hands out the data as a ZIP of JSON and CSV through an expiring link (Art. 20)', async () => {
+    const { order } = await handedToDhl();
+    await inquiry(order.email);
+    const { requestId } = (await ask({ type: 'portability', email: order.email })).json<{
+      requestId: string;
+    }>();
+    const done = await verify(requestId, await codeFrom(order.email, 'data-subject-rights.verify-code'));
+    expect(done.statusCode).toBe(200);
+    const { url, expiresAt } = done.json().result.download;
+    expect(Date.parse(expiresAt)).toBeGreaterThan(Date.now() + 3_600_000);
+    expect(url).not.toContain(order.email);
+    const res = await t.inject({ method: 'GET', url });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/zip');
+    const files = unzipSync(new Uint8Array(res.rawPayload));
+    expect(Object.keys(files)).toEqual(
+      expect.arrayContaining(['README.txt', 'data.json', 'inquiry.csv', 'order.csv']),
+    );
+    const data = JSON.parse(strFromU8(files['data.json'])) as {
+      records: { recordType: string; recordId: string }[];
+    };
+    expect(data.records).toContainEqual(expect.objectContaining({ recordType: 'order', recordId: order.id }));
+    const csv = strFromU8(files['order.csv']).split('\r\n');
+    expect(csv[0].split(',')).toEqual(expect.arrayContaining(['recordId', 'activity']));
+    expect(csv[1]).toContain(order.id);
+
+    const expired = t.app.get(RequestCodes).signRequestToken(requestId, new Date(Date.now() - 1000));
+    const gone = await t.inject({
+      method: 'GET',
+      url: `${URL}/${requestId}/export?token=${encodeURIComponent(expired)}`,
+    });
+    expect(gone.statusCode).toBe(404);
   });
 
   it('limits requests per address', async () => {

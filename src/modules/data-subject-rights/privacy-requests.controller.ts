@@ -184,6 +184,21 @@ export class PrivacyRequestsController {
     return answer;
   }
 
+  @Get(':id/export')
+  @ApiQuery({ name: 'token', required: true, description: 'From the download link (expires)' })
+  @ApiOperation({ summary: 'Download the Art. 20 copy: a ZIP of JSON and CSV, through an expiring link' })
+  async exportArchive(
+    @Param('id', uuid()) id: string,
+    @Query('token') token: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Buffer> {
+    const zip = await this.requests.portabilityExport(id, typeof token === 'string' ? token : undefined);
+    void reply.header('content-type', 'application/zip');
+    void reply.header('content-disposition', 'attachment; filename="my-data.zip"');
+    void reply.header('cache-control', 'no-store');
+    return Buffer.from(zip);
+  }
+
   @Get(':id/recipients')
   @ApiBearerAuth()
   @ApiHeader({ name: 'X-Privacy-Request-Token', required: false })

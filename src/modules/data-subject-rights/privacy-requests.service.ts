@@ -54,6 +54,7 @@ import {
   type RequestRow,
   type RequestStatus,
 } from './privacy-request.store.js';
+import { portabilityArchive } from './portability-archive.js';
 import { RecipientNotices, type RecipientNoticeView } from './recipient-notices.js';
 import { RequestCodes } from './request-codes.js';
 
@@ -68,7 +69,7 @@ const VERIFICATION_WINDOW_DAYS = 7;
 /** What the person receives for each kind of request. */
 export type PrivacyRequestResult =
   | { type: 'access'; answer: AccessAnswer }
-  | { type: 'portability'; download: { token: string; expiresAt: Date } }
+  | { type: 'portability'; download: { url: string; expiresAt: Date } }
   | { type: 'erasure'; stage: 'awaiting-confirmation' }
   | { type: 'erasure'; stage: 'scheduled'; waitUntil: Date | null }
   | { type: 'erasure'; stage: 'completed'; report: ErasureSummary; recipientsNotified: number }
@@ -433,7 +434,9 @@ export class PrivacyRequests implements OnModuleInit, PersonalDataExporter, Pers
         const expiresAt = new Date(Date.now() + this.config.PRIVACY_EXPORT_LINK_TTL_HOURS * 3_600_000);
         const token = this.codes.signRequestToken(row.id, expiresAt);
         const request = await this.complete(row, { link: 'issued', expiresAt: expiresAt.toISOString() });
-        return { request, result: { type: 'portability', download: { token, expiresAt } } };
+        // The token is no personal data; query-string values never reach the logs (redaction).
+        const url = `/api/v1/shop/privacy-requests/${row.id}/export?token=${encodeURIComponent(token)}`;
+        return { request, result: { type: 'portability', download: { url, expiresAt } } };
       }
       case 'erasure': {
         const updated = await this.uow.transaction(async () => {
@@ -861,6 +864,37 @@ export class PrivacyRequests implements OnModuleInit, PersonalDataExporter, Pers
       await this.audit.append({ subjectId, activityId: ACTIVITY, action: 'export', fields: ['answer.html'] });
     }
     return answer;
+  }
+
+  /**
+   * The Art. 20 archive behind an expiring link: the data the person provided (records of activities
+   * whose source is the person), generated now, audited as an export.
+   */
+  async portabilityExport(id: string, token: string | undefined): Promise<Uint8Array> {
+    const row = await this.store.get(id);
+    if (!row || row.type !== 'portability' || !token || this.codes.verifyRequestToken(token) !== id) {
+      throw new NotFoundError('The export');
+    }
+    const copy = await this.rights.exportSubjects(row.subject_ids);
+    const registry = this.registry.registry;
+    const provided = copy.sections
+      .flatMap((s) => s.records)
+      .filter(
+        (r) =>
+          registry.hasActivity(r.activityId) &&
+          registry.activity(r.activityId).source.kind === 'data-subject',
+      )
+      .map(({ recordType, recordId, activityId, data }) => ({ recordType, recordId, activityId, data }));
+    for (const subjectId of row.subject_ids) {
+      await this.audit.append({
+        subjectId,
+        activityId: ACTIVITY,
+        action: 'export',
+        fields: [...new Set(copy.sections.flatMap((s) => s.categories))],
+      });
+    }
+    await this.uow.transaction(() => this.store.event(id, 'export-downloaded', { records: provided.length }));
+    return portabilityArchive(copy.generatedAt, provided);
   }
 
   recipientsTold(row: RequestRow): Promise<RecipientNoticeView[]> {
