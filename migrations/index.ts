@@ -15,6 +15,7 @@ import { Payments1795563000000 } from './1795563000000-payments.js';
 import { CreditCheck1795563100000 } from './1795563100000-credit-check.js';
 import { CarrierHandoff1795564000000 } from './1795564000000-carrier-handoff.js';
 import { DataSubjectRights1795565000000 } from './1795565000000-data-subject-rights.js';
+import { PrivacyRequestsForEveryone1795565100000 } from './1795565100000-privacy-requests-for-everyone.js';
 
 /**
  * Every migration, in order. A migration is never edited after it landed: add a new one
@@ -37,4 +38,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   CreditCheck1795563100000,
   CarrierHandoff1795564000000,
   DataSubjectRights1795565000000,
+  PrivacyRequestsForEveryone1795565100000,
 ];

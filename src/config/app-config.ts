@@ -210,6 +210,37 @@ export class AppConfig {
   @Max(86_400)
   INQUIRY_RATE_LIMIT_WINDOW_SECONDS = 600;
 
+  /** Privacy requests by email per address (and four times that per client IP) per window; both counted hashed. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  PRIVACY_REQUEST_RATE_LIMIT_MAX = 3;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  PRIVACY_REQUEST_RATE_LIMIT_WINDOW_SECONDS = 3600;
+
+  /** Cron of the job that runs scheduled erasures and retries failed request steps (Europe/Berlin). */
+  @IsString()
+  PRIVACY_REQUEST_STEPS_CRON = '*/10 * * * *';
+
+  /** Days after delivery an erasure waits (the consumer's withdrawal period, § 355 BGB: 14). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60)
+  PRIVACY_ERASURE_WITHDRAWAL_DAYS = 14;
+
+  /** How long the download link of an Art. 20 export works. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(720)
+  PRIVACY_EXPORT_LINK_TTL_HOURS = 72;
+
   /** Write the web server access log (registry activity access-log). */
   @Transform(toBool)
   @IsBoolean()

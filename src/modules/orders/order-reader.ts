@@ -125,4 +125,39 @@ export class OrderReader {
     const byId = new Map(rows.map((r) => [r.id, orderView(toOrderRecord(r), r.items)]));
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
+
+  /**
+   * The orders of these subjects that an erasure must wait for: paid and not yet delivered (still in
+   * the warehouse or with the carrier), or delivered, with the time of delivery (the consumer's
+   * withdrawal period, § 355 BGB, runs from there). Refunded and cancelled orders are final.
+   */
+  async awaitingDelivery(
+    subjectIds: readonly string[],
+    manager?: EntityManager,
+  ): Promise<{ orderId: string; status: string; deliveredAt: Date | null }[]> {
+    const rows: { id: string; status: string; delivered_at: Date | null }[] = await (
+      manager ?? this.dataSource.manager
+    ).query(
+      `select o.id, o.status,
+              (select max(h.at) from order_status_change h where h.order_id = o.id and h.to_status = 'delivered')
+                as delivered_at
+         from shop_order o
+        where o.subject_id = any($1::text[])
+          and o.status in ('paid', 'picking', 'packed', 'handed_to_carrier', 'delivered')
+          and ${notBlockedClause('order', 'o.id')}`,
+      [[...subjectIds]],
+    );
+    return rows.map((r) => ({ orderId: r.id, status: r.status, deliveredAt: r.delivered_at }));
+  }
+
+  /** The data subject of a guest order (found through its signed link), or null. */
+  async guestOrderSubject(orderId: string, manager?: EntityManager): Promise<string | null> {
+    if (!isUuid(orderId)) return null;
+    const rows: { subject_id: string }[] = await (manager ?? this.dataSource.manager).query(
+      `select o.subject_id from shop_order o where o.id = $1 and o.customer_id is null
+          and ${notBlockedClause('order', 'o.id')}`,
+      [orderId],
+    );
+    return rows[0]?.subject_id ?? null;
+  }
 }

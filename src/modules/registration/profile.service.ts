@@ -91,7 +91,8 @@ export class ProfileService {
     }
     try {
       return await this.dataSource.transaction(async (manager) => {
-        await this.guard.assertMayProcess(REGISTRATION.id, subjectId, { manager });
+        // The person's own rectification: a restriction (Art. 18(1)(a)) waits for exactly this.
+        await this.guard.assertMayProcess(REGISTRATION.id, subjectId, { manager, bySubjectsRequest: true });
         const customer = await this.locked(manager, customerId);
         const changed: Rectifiable[] = [];
         for (const field of RECTIFIABLE) {

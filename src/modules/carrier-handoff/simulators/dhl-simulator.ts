@@ -49,6 +49,9 @@ export class DhlSimulator extends CarrierSimulator {
       .route('DELETE', `${API}/orders`, (r) =>
         this.authorized(r, () => this.operate('cancel', () => this.cancel(r))),
       )
+      .route('POST', `${API}/privacy-notices`, (r) =>
+        this.authorized(r, () => Promise.resolve(this.receivePrivacyNotice(r.body))),
+      )
       .route('GET', '/track/shipments', (r) => this.operate('track', () => this.track(r)));
   }
 

@@ -51,6 +51,9 @@ export class DpdSimulator extends CarrierSimulator {
       )
       .route('GET', `${API}/getParcelLifeCycle`, (r) =>
         this.authorized(r, () => this.operate('track', () => this.track(r))),
+      )
+      .route('POST', `${API}/privacy-notices`, (r) =>
+        this.authorized(r, () => Promise.resolve(this.receivePrivacyNotice(r.body))),
       );
   }
 

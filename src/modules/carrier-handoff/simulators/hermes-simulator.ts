@@ -55,6 +55,9 @@ export class HermesSimulator extends CarrierSimulator {
       )
       .route('GET', '/shipmentinfo', (r) =>
         this.authorized(r, () => this.operate('track', () => this.track(r))),
+      )
+      .route('POST', '/privacy-notices', (r) =>
+        this.authorized(r, () => Promise.resolve(this.receivePrivacyNotice(r.body))),
       );
   }
 
