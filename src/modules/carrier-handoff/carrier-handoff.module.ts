@@ -8,13 +8,17 @@ import {
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { JobQueue, PrivacyModule, RetentionPolicies, RightsRegistry } from '@app/privacy';
 import { AppConfig } from '../../config/app-config.js';
-import { OrdersModule } from '../orders/orders.module.js';
-import { OrderTransitionHooks, type OrderTransition } from '../orders/order-transition-hooks.js';
-import { OrderNoticeHooks } from '../orders/order-notice-hooks.js';
-import { ORDER_NOTICES } from '../orders/order-notices.js';
+import {
+  ORDER_NOTICES,
+  OrderNoticeHooks,
+  OrdersModule,
+  OrderTransitionHooks,
+  type OrderTransition,
+} from '../orders/index.js';
 import { CarrierCircuits } from './carrier-circuits.js';
 import { CARRIER_HANDOFF, HANDOFF_CATEGORIES } from './carrier-handoff.declarations.js';
 import { LOGISTICS_PARTNER } from './carrier-handoff.recipients.js';
+import { CarrierPrivacyNotices } from './carrier-privacy-notices.js';
 import { CarrierHandoffRights } from './carrier-handoff.rights.js';
 import { HANDOFF_SETTINGS, handoffSettings, type HandoffSettings } from './carrier-handoff.settings.js';
 import { CARRIER_SETUP, createCarrierSetup, type CarrierSetup } from './carriers.js';
@@ -53,11 +57,13 @@ import { ShipmentsAdminController } from './shipments-admin.controller.js';
     ShipmentLifecycle,
     ShipmentQueries,
     CarrierHandoffRights,
+    CarrierPrivacyNotices,
   ],
   exports: [ShipmentLifecycle, ShipmentQueries, ShipmentStore, HANDOFF_SETTINGS],
 })
 export class CarrierHandoffModule implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
+    private readonly privacyNotices: CarrierPrivacyNotices,
     private readonly rights: RightsRegistry,
     private readonly retention: RetentionPolicies,
     private readonly hooks: OrderTransitionHooks,
@@ -73,6 +79,7 @@ export class CarrierHandoffModule implements OnModuleInit, OnApplicationBootstra
   async onModuleInit(): Promise<void> {
     this.rights.registerExporter(this.handoffRights);
     this.rights.registerEraser(this.handoffRights);
+    this.rights.registerRecipientNotifier(this.privacyNotices);
     this.retention.register({
       id: 'carrier-handoff.labels',
       activityId: CARRIER_HANDOFF.id,

@@ -32,6 +32,9 @@ export interface OrderNoticeDetails {
   vatCents: number;
   totalCents: number;
   paymentMethod: string;
+  /** A consumer's order (gross prices); a business customer's has net prices and no right of withdrawal. */
+  consumer: boolean;
+  shippingCents: number;
   lines: {
     lineNo: number;
     sku: string;
@@ -65,11 +68,14 @@ export async function resolveOrderRecipient(
     vat_cents: number;
     total_cents: number;
     payment_method: string;
+    prices_include_vat: boolean;
+    shipping_cents: number;
     lines: OrderNoticeDetails['lines'];
   }[] = await manager.query(
     `select o.subject_id, coalesce(o.guest_email, c.email) as email, o.locale,
             o.billing_first_name, o.billing_last_name, o.number, o.placed_at, o.currency,
-            o.subtotal_cents, o.vat_cents, o.total_cents, o.payment_method,
+            o.subtotal_cents, o.vat_cents, o.total_cents, o.payment_method, o.prices_include_vat,
+            o.shipping_cents,
             (select coalesce(json_agg(json_build_object(
                       'lineNo', i.line_no, 'sku', i.sku, 'name', i.name, 'quantity', i.quantity,
                       'lineTotalCents', i.line_total_cents, 'vatRateBp', i.vat_rate_bp,
@@ -90,6 +96,8 @@ export async function resolveOrderRecipient(
     vatCents: row.vat_cents,
     totalCents: row.total_cents,
     paymentMethod: row.payment_method,
+    consumer: row.prices_include_vat,
+    shippingCents: row.shipping_cents,
     lines: row.lines,
   };
   return {
@@ -272,27 +280,39 @@ function orderTemplate(
 
 function itemLines(locale: NoticeLocale, order: OrderNoticeDetails): string[] {
   const m = (c: number): string => money(locale, c, order.currency);
+  // Consumers see gross line prices (VAT included), business customers net ones (VAT added).
+  const vatWord = locale === 'de' ? (order.consumer ? 'inkl.' : 'zzgl.') : order.consumer ? 'incl.' : 'plus';
   const lines = order.lines.map(
     (l) =>
       `${l.quantity} × ${l.name} (${l.sku}): ${m(l.lineTotalCents)} ` +
-      (locale === 'de'
-        ? `(inkl. ${percent(l.vatRateBp)} USt.: ${m(l.vatCents)})`
-        : `(incl. ${percent(l.vatRateBp)} VAT: ${m(l.vatCents)})`),
+      `(${vatWord} ${percent(l.vatRateBp)} ${locale === 'de' ? 'USt.' : 'VAT'}: ${m(l.vatCents)})`,
   );
+  const shipping =
+    order.shippingCents > 0 ? [`${locale === 'de' ? 'Versand' : 'Shipping'}: ${m(order.shippingCents)}`] : [];
   return locale === 'de'
     ? [
         ...lines,
+        ...shipping,
         `Zwischensumme (netto): ${m(order.subtotalCents)}`,
         `Umsatzsteuer: ${m(order.vatCents)}`,
         `Gesamtbetrag: ${m(order.totalCents)}`,
       ]
     : [
         ...lines,
+        ...shipping,
         `Subtotal (net): ${m(order.subtotalCents)}`,
         `VAT: ${m(order.vatCents)}`,
         `Total: ${m(order.totalCents)}`,
       ];
 }
+
+/** Consumers get the withdrawal instructions; a business customer has no statutory right of withdrawal. */
+const withdrawalSection = (locale: NoticeLocale, order: OrderNoticeDetails, seller: Seller): string =>
+  order.consumer
+    ? withdrawalInstructions(locale, seller)
+    : locale === 'de'
+      ? 'Sie haben als Unternehmer bestellt; das gesetzliche Widerrufsrecht für Verbraucher (§ 355 BGB) gilt nicht.'
+      : 'You ordered as a business; the statutory right of withdrawal for consumers (§ 355 BGB) does not apply.';
 
 /**
  * The order notices in German and English. They carry no token, password or payment data; the
@@ -312,7 +332,7 @@ export function orderNotices(seller: Seller): NoticeTemplate[] {
               ...itemLines(locale, order),
               `Zahlungsart: ${method}`,
               '',
-              withdrawalInstructions(locale, seller),
+              withdrawalSection(locale, order, seller),
             ],
           }
         : {
@@ -324,7 +344,7 @@ export function orderNotices(seller: Seller): NoticeTemplate[] {
               ...itemLines(locale, order),
               `Payment method: ${method}`,
               '',
-              withdrawalInstructions(locale, seller),
+              withdrawalSection(locale, order, seller),
             ],
           };
     }),

@@ -4,9 +4,10 @@ import { Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { PrivacyModule, RetentionPolicies, RightsRegistry, StatutoryPeriods } from '@app/privacy';
 import { AppConfig } from '../../config/app-config.js';
-import { AddressValidationModule } from '../address-validation/address-validation.module.js';
-import { NoticeCatalogue } from '../notifications/notice-catalogue.js';
-import { NotificationsModule } from '../notifications/notifications.module.js';
+import { AddressValidationModule } from '../address-validation/index.js';
+import { BusinessCustomersModule } from '../business-customers/index.js';
+import { NoticeCatalogue, NotificationsModule } from '../notifications/index.js';
+import { ShippingModule } from '../shipping/index.js';
 import { OrderNoticeHooks } from './order-notice-hooks.js';
 import { ORDER_RECIPIENT, orderNotices, resolveOrderRecipient } from './order-notices.js';
 import { Catalogue } from './catalogue.js';
@@ -42,7 +43,9 @@ import { StaffOrderActions } from './staff-order-actions.js';
     TypeOrmModule.forFeature([Product, ShopOrder, OrderItem, OrderStatusChange, Invoice]),
     PrivacyModule.forFeature({ activities: [ORDER_PROCESSING, INVOICING] }),
     AddressValidationModule,
+    BusinessCustomersModule,
     NotificationsModule,
+    ShippingModule,
   ],
   controllers: [
     CatalogueController,

@@ -102,12 +102,15 @@ export class AccessAnswerComposer {
     @Inject(PRIVACY_OPTIONS) private readonly options: PrivacyKernelOptions,
   ) {}
 
-  async compose(subjectId: string): Promise<AccessAnswer> {
+  /** The answer for one person, known under one subject id or several (a guest's orders and inquiries). */
+  async compose(subject: string | readonly string[]): Promise<AccessAnswer> {
+    const subjectIds = typeof subject === 'string' ? [subject] : [...new Set(subject)];
+    const subjectId = subjectIds[0];
     const registry = this.registry.registry;
     const [copy, disclosures, consents] = await Promise.all([
-      this.rights.exportSubject(subjectId),
-      this.discloser.disclosuresAbout(subjectId),
-      this.consent.history(subjectId),
+      this.rights.exportSubjects(subjectIds),
+      this.discloser.disclosuresAbout(subjectIds),
+      Promise.all(subjectIds.map((id) => this.consent.history(id))).then((h) => h.flat()),
     ]);
 
     // The activities that concern this person: those their records, disclosures and consents belong to.

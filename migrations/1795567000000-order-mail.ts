@@ -6,8 +6,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   pg-boss delivers twice sends once. No personal data: the key, the template and the times.
  * - shop_order.locale: the language the buyer ordered in; the order's emails are written in it.
  */
-export class OrderMail1795566000000 implements MigrationInterface {
-  name = 'OrderMail1795566000000';
+export class OrderMail1795567000000 implements MigrationInterface {
+  name = 'OrderMail1795567000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
