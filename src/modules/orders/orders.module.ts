@@ -29,6 +29,7 @@ import { orderRetentionPolicies } from './orders.retention.js';
 import { OrdersRights } from './orders.rights.js';
 import { Product } from './product.entity.js';
 import { StaffOrderActions } from './staff-order-actions.js';
+import { UnpaidOrders } from './unpaid-orders.js';
 
 /**
  * Catalogue, checkout, the order state machine, guest access to orders, and invoices with their
@@ -68,6 +69,7 @@ import { StaffOrderActions } from './staff-order-actions.js';
     OptionalCustomerAuthGuard,
     OrdersRights,
     StaffOrderActions,
+    UnpaidOrders,
   ],
   exports: [OrderStateMachine, OrderTransitionHooks, OrderReader, OrderSecrets, Catalogue, OrderNoticeHooks],
 })
@@ -80,9 +82,10 @@ export class OrdersModule implements OnModuleInit {
     private readonly notices: NoticeCatalogue,
     private readonly noticeHooks: OrderNoticeHooks,
     private readonly config: AppConfig,
+    private readonly unpaid: UnpaidOrders,
   ) {}
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
     const seller = {
       name: this.config.PRIVACY_CONTROLLER_NAME,
       address: this.config.PRIVACY_CONTROLLER_ADDRESS,
@@ -91,6 +94,7 @@ export class OrdersModule implements OnModuleInit {
     for (const template of orderNotices(seller)) this.notices.registerTemplate(template);
     this.notices.registerRecipients(ORDER_RECIPIENT, resolveOrderRecipient);
     this.noticeHooks.register();
+    await this.unpaid.register();
     this.rights.registerExporter(this.ordersRights);
     this.rights.registerEraser(this.ordersRights);
     for (const policy of orderRetentionPolicies(this.periods)) this.retention.register(policy);
