@@ -11,7 +11,9 @@ import { AppConfig } from '../../config/app-config.js';
 import {
   ORDER_NOTICES,
   OrderNoticeHooks,
+  OrderParcels,
   OrdersModule,
+  trackingLink,
   OrderTransitionHooks,
   type OrderTransition,
 } from '../orders/index.js';
@@ -68,6 +70,8 @@ export class CarrierHandoffModule implements OnModuleInit, OnApplicationBootstra
     private readonly retention: RetentionPolicies,
     private readonly hooks: OrderTransitionHooks,
     private readonly orderNotices: OrderNoticeHooks,
+    private readonly orderParcels: OrderParcels,
+    private readonly shipmentQueries: ShipmentQueries,
     private readonly jobs: JobQueue,
     private readonly worker: HandoffWorker,
     private readonly lifecycle: ShipmentLifecycle,
@@ -95,6 +99,23 @@ export class CarrierHandoffModule implements OnModuleInit, OnApplicationBootstra
     this.hooks.on('packed', (transition) => this.lifecycle.onPacked(transition));
     this.hooks.on('refunded', (transition) => this.lifecycle.onRefunded(transition));
     this.hooks.on('handed_to_carrier', (transition) => this.notifyShipped(transition));
+    // The buyer's order history shows each parcel with the carrier's public tracking link.
+    this.orderParcels.register(async (orderIds) => {
+      const shipments = await this.shipmentQueries.forOrders(orderIds);
+      return new Map(
+        [...shipments].map(([orderId, list]) => [
+          orderId,
+          list
+            .filter((s) => s.status !== 'cancelled')
+            .map((s) => ({
+              carrier: s.carrier,
+              status: s.status,
+              trackingNumber: s.trackingNumber,
+              trackingUrl: s.trackingNumber ? trackingLink(s.carrier, s.trackingNumber) : null,
+            })),
+        ]),
+      );
+    });
     await this.worker.register();
   }
 

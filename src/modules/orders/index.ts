@@ -15,3 +15,4 @@ export { OrderTransitionHooks, type OrderTransition } from './order-transition-h
 export type { OrderAddress, OrderView } from './order-view.js';
 export { OrderNoticeHooks } from './order-notice-hooks.js';
 export { ORDER_NOTICES, ORDER_RECIPIENT, trackingLink } from './order-notices.js';
+export { OrderParcels, type OrderParcel, type OrderParcelSource } from './order-tracking.js';

@@ -117,6 +117,19 @@ export function chargesOf(row: OrderRow): OrderCharges {
   };
 }
 
+/** One order in the customer's order history. */
+export interface OwnOrderSummary {
+  id: string;
+  number: string;
+  status: OrderStatus;
+  placedAt: string;
+  paidAt: string | null;
+  totalCents: number;
+  currency: string;
+  paymentMethod: PaymentMethod;
+  items: { lineNo: number; sku: string; name: string; quantity: number; lineTotalCents: number }[];
+}
+
 /**
  * Reads orders for every purpose but statutory retention: blocked orders (kept only for a statute
  * after an erasure request) are left out of every query here, as if they did not exist.
@@ -133,6 +146,56 @@ export class OrderReader {
       [orderId, customerId],
     );
     return rows[0] ? orderView(toOrderRecord(rows[0]), rows[0].items) : null;
+  }
+
+  /**
+   * A page of the customer's own orders, newest first (blocked ones left out): the summary the
+   * order history shows. Another customer's orders can never be in it (the query is by customer id).
+   */
+  async pageForCustomer(
+    customerId: string,
+    page: number,
+    pageSize: number,
+  ): Promise<{ total: number; orders: OwnOrderSummary[] }> {
+    const rows: (Omit<OwnOrderSummary, 'placedAt' | 'paidAt' | 'currency'> & {
+      placed_at: Date;
+      paid_at: Date | null;
+      currency: string;
+      total: string;
+    })[] = await this.dataSource.query(
+      `select o.id, o.number, o.status, o.placed_at, o.paid_at, o.total_cents as "totalCents", o.currency,
+              o.payment_method as "paymentMethod", count(*) over () as total,
+              (select coalesce(json_agg(json_build_object('lineNo', i.line_no, 'sku', i.sku, 'name', i.name,
+                        'quantity', i.quantity, 'lineTotalCents', i.line_total_cents) order by i.line_no), '[]')
+                 from order_item i where i.order_id = o.id) as items
+         from shop_order o
+        where o.customer_id = $1 and ${notBlockedClause('order', 'o.id')}
+        order by o.placed_at desc, o.id desc
+        limit $2 offset $3`,
+      [customerId, pageSize, (page - 1) * pageSize],
+    );
+    let total = rows[0] ? Number(rows[0].total) : 0;
+    if (rows.length === 0 && page > 1) {
+      const counted: { n: string }[] = await this.dataSource.query(
+        `select count(*) as n from shop_order o where o.customer_id = $1 and ${notBlockedClause('order', 'o.id')}`,
+        [customerId],
+      );
+      total = Number(counted[0].n);
+    }
+    return {
+      total,
+      orders: rows.map((r) => ({
+        id: r.id,
+        number: r.number,
+        status: r.status,
+        placedAt: r.placed_at.toISOString(),
+        paidAt: r.paid_at ? r.paid_at.toISOString() : null,
+        totalCents: r.totalCents,
+        currency: r.currency.trim(),
+        paymentMethod: r.paymentMethod,
+        items: r.items,
+      })),
+    };
   }
 
   /** A guest order, found through its signed link. */

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -176,4 +176,26 @@ export class PlaceOrderDto {
   @IsOptional()
   @IsIn(['de', 'en'])
   locale?: 'de' | 'en';
+}
+
+const toPositiveInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : value;
+
+/** GET /api/v1/shop/orders: a page of the customer's own orders, newest first. */
+export class OwnOrdersQueryDto {
+  @ApiPropertyOptional({ minimum: 1, default: 1 })
+  @IsOptional()
+  @Transform(toPositiveInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  page?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Transform(toPositiveInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  pageSize?: number;
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -11,8 +11,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { unauthorized } from '../../common/auth/token.service.js';
 import { notFound } from '../../common/problem/problem.js';
 import { Checkout } from './checkout.js';
-import { PlaceOrderDto } from './order.dto.js';
-import { OrderReader } from './order-reader.js';
+import { OwnOrdersQueryDto, PlaceOrderDto } from './order.dto.js';
+import { OrderReader, type OwnOrderSummary } from './order-reader.js';
+import { OrderParcels, type OrderParcel } from './order-tracking.js';
 import { OrderSecrets } from './order-secrets.js';
 import type { OrderView } from './order-view.js';
 import { OptionalCustomerAuthGuard, OptionalCustomerId } from './optional-customer-auth.guard.js';
@@ -33,7 +34,38 @@ export class OrdersController {
     private readonly checkout: Checkout,
     private readonly reader: OrderReader,
     private readonly secrets: OrderSecrets,
+    private readonly parcels: OrderParcels,
   ) {}
+
+  @Get()
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'Your own orders, newest first, with status and parcel tracking links (signed in only)',
+    description:
+      'Paginated with page (from 1) and pageSize (1-100, default 20). Guests follow an order with the ' +
+      'X-Order-Token they received at checkout on GET /api/v1/shop/orders/:id.',
+  })
+  @ApiOkResponse({ description: 'A page of your orders.' })
+  async list(
+    @Query() query: OwnOrdersQueryDto,
+    @OptionalCustomerId() customerId: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<{
+    page: number;
+    pageSize: number;
+    total: number;
+    orders: (OwnOrderSummary & { parcels: OrderParcel[] })[];
+  }> {
+    if (!customerId) {
+      throw unauthorized('Sign in to list your orders; a guest follows an order with its X-Order-Token.');
+    }
+    const page = query.page ?? 1;
+    const pageSize = query.pageSize ?? 20;
+    const { total, orders } = await this.reader.pageForCustomer(customerId, page, pageSize);
+    const parcels = await this.parcels.of(orders.map((o) => o.id));
+    void reply.header('cache-control', 'no-store');
+    return { page, pageSize, total, orders: orders.map((o) => ({ ...o, parcels: parcels.get(o.id) ?? [] })) };
+  }
 
   @Post()
   @ApiBearerAuth()

@@ -30,6 +30,7 @@ import { OrdersRights } from './orders.rights.js';
 import { Product } from './product.entity.js';
 import { StaffOrderActions } from './staff-order-actions.js';
 import { UnpaidOrders } from './unpaid-orders.js';
+import { OrderParcels } from './order-tracking.js';
 
 /**
  * Catalogue, checkout, the order state machine, guest access to orders, and invoices with their
@@ -70,8 +71,17 @@ import { UnpaidOrders } from './unpaid-orders.js';
     OrdersRights,
     StaffOrderActions,
     UnpaidOrders,
+    OrderParcels,
   ],
-  exports: [OrderStateMachine, OrderTransitionHooks, OrderReader, OrderSecrets, Catalogue, OrderNoticeHooks],
+  exports: [
+    OrderStateMachine,
+    OrderTransitionHooks,
+    OrderReader,
+    OrderSecrets,
+    Catalogue,
+    OrderNoticeHooks,
+    OrderParcels,
+  ],
 })
 export class OrdersModule implements OnModuleInit {
   constructor(
