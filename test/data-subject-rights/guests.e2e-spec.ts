@@ -123,6 +123,9 @@ describe('privacy requests without an account (guests and inquirers)', () => {
     expect(records).toContainEqual(expect.objectContaining({ recordType: 'order', recordId: order.id }));
     expect(records).toContainEqual(expect.objectContaining({ recordType: 'inquiry', recordId: inquiryId }));
     expect(result.answer.recipients.actual).toContainEqual(expect.objectContaining({ recipient: 'dhl' }));
+    expect(result.answer.recipients.processors).toContainEqual(
+      expect.objectContaining({ recipient: 'hosting-provider' }),
+    );
 
     const replay = await verify(requestId, code);
     expect(replay.statusCode).toBe(400);
