@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppModuleOptions } from './app.module.js';
 import { requestIdOf } from './common/logging/request-id.js';
+import { parseGuardedJson } from './common/problem/guarded-json.js';
 import { createValidationPipe } from './common/problem/validation.js';
 
 /**
@@ -28,6 +29,16 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     rawBody: true,
   });
   app.useLogger(app.get(Logger));
+  // Hostile JSON (thousands of levels deep, a huge member count, `__proto__`) is refused while parsing,
+  // before class-transformer and class-validator recurse into it. The raw body stays available (webhooks).
+  const limits = { maxDepth: config.JSON_MAX_DEPTH, maxMembers: config.JSON_MAX_MEMBERS };
+  app.useBodyParser('application/json', { bodyLimit: config.BODY_LIMIT_BYTES }, (_req, body, done) => {
+    try {
+      done(null, parseGuardedJson(body, limits));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
   app.useGlobalPipes(createValidationPipe());
 
   // The correlation id goes back on every answer, including 404s no route handled.

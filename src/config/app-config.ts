@@ -78,6 +78,20 @@ export class AppConfig {
   @Max(50 * 1024 * 1024)
   BODY_LIMIT_BYTES = 1024 * 1024;
 
+  /** Deepest nesting of objects/arrays a JSON body may have; deeper is answered 400 before validation. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(4)
+  @Max(256)
+  JSON_MAX_DEPTH = 32;
+
+  /** Most object members plus array elements in one JSON body (all levels); more is answered 400. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(1_000_000)
+  JSON_MAX_MEMBERS = 10_000;
+
   @Transform(toInt)
   @IsInt()
   @Min(100)

@@ -8,8 +8,7 @@ import {
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { JobQueue, PrivacyModule, RetentionPolicies, RightsRegistry } from '@app/privacy';
 import { AppConfig } from '../../config/app-config.js';
-import { OrdersModule } from '../orders/orders.module.js';
-import { OrderTransitionHooks } from '../orders/order-transition-hooks.js';
+import { OrdersModule, OrderTransitionHooks } from '../orders/index.js';
 import { CarrierCircuits } from './carrier-circuits.js';
 import { CARRIER_HANDOFF, HANDOFF_CATEGORIES } from './carrier-handoff.declarations.js';
 import { LOGISTICS_PARTNER } from './carrier-handoff.recipients.js';

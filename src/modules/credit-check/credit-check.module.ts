@@ -1,7 +1,7 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { PrivacyModule, RetentionPolicies, RightsRegistry } from '@app/privacy';
-import { OrdersModule } from '../orders/orders.module.js';
+import { OrdersModule } from '../orders/index.js';
 import { CREDIT_APPROVAL } from './credit-approval.port.js';
 import { CreditAgencyPrivacyNotices } from './credit-agency-privacy-notices.js';
 import { CreditAgencyConnection, creditAgencyProvider } from './credit-agency.provider.js';

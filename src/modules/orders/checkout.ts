@@ -7,7 +7,7 @@ import { DataSource, type QueryRunner } from 'typeorm';
 import { unauthorized } from '../../common/auth/token.service.js';
 import { notFound, type ProblemException, ValidationProblem } from '../../common/problem/problem.js';
 import { customerSubject } from '../../common/subjects.js';
-import { AddressValidator } from '../address-validation/address-validator.js';
+import { AddressValidator } from '../address-validation/index.js';
 import type { OrderAddressDto, PlaceOrderDto } from './order.dto.js';
 import { OrderReader } from './order-reader.js';
 import { OrderSecrets } from './order-secrets.js';

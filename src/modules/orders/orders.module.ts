@@ -3,7 +3,7 @@ import { OrderDesk } from './order-desk.js';
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { PrivacyModule, RetentionPolicies, RightsRegistry, StatutoryPeriods } from '@app/privacy';
-import { AddressValidationModule } from '../address-validation/address-validation.module.js';
+import { AddressValidationModule } from '../address-validation/index.js';
 import { Catalogue } from './catalogue.js';
 import { CatalogueAdminController, CatalogueController } from './catalogue.controller.js';
 import { CatalogueSeeder } from './catalogue-seeder.js';

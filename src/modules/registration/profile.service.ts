@@ -7,7 +7,7 @@ import { unauthorized } from '../../common/auth/token.service.js';
 import { conflict, ValidationProblem } from '../../common/problem/problem.js';
 import { customerSubject, normaliseEmail } from '../../common/subjects.js';
 import { RateLimiter } from '../../common/throttle/rate-limiter.js';
-import { NotificationOutbox } from '../notifications/notification-outbox.js';
+import { NotificationOutbox } from '../notifications/index.js';
 import { CustomerAuth } from './customer-auth.service.js';
 import { CustomerSessions } from './customer-sessions.js';
 import { Customer } from './customer.entity.js';

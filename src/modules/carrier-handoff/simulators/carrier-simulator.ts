@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { SimServer, type RecordedRequest, type SimResponse } from '../../payments/simulators/sim-http.js';
+import { SimServer, type RecordedRequest, type SimResponse } from '../../../common/simulators/sim-http.js';
 import type { CarrierId } from '../carrier.port.js';
 
 /**

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { SimRequest, SimResponse } from '../../payments/simulators/sim-http.js';
+import type { SimRequest, SimResponse } from '../../../common/simulators/sim-http.js';
 import { CarrierSimulator, simulatedLabel, type SimulatedShipment } from './carrier-simulator.js';
 
 const API = '/parcel/de/shipping/v2';

@@ -1,0 +1,2 @@
+// The data-subject-rights module's public surface (docs/architecture.md).
+export { DataSubjectRightsModule } from './data-subject-rights.module.js';

@@ -1,0 +1,2 @@
+// The inquiries module's public surface (docs/architecture.md).
+export { InquiriesModule } from './inquiries.module.js';
