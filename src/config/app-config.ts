@@ -700,6 +700,64 @@ export class AppConfig {
   @Min(1)
   @Max(3650)
   PARTNER_WEBHOOK_LOG_RETENTION_DAYS = 90;
+
+  // --- Invoicing, VAT and business customers (modules vat, business-customers, invoicing) ---
+
+  /** The seller as every invoice names it (§ 14(4) Nr. 1 UStG). */
+  @IsString()
+  @MinLength(1)
+  SELLER_NAME = 'DermaView Medizintechnik GmbH';
+
+  @IsString()
+  @MinLength(1)
+  SELLER_STREET = 'Siemensring 98';
+
+  @IsString()
+  @MinLength(1)
+  SELLER_POSTAL_CODE = '47877';
+
+  @IsString()
+  @MinLength(1)
+  SELLER_CITY = 'Willich';
+
+  /** The shop's own VAT ID (§ 14(4) Nr. 2, § 14a UStG); also the requester of VIES checks. */
+  @Matches(/^DE\d{9}$/, { message: 'a German VAT ID (DE and 9 digits)' })
+  SELLER_VAT_ID = 'DE123456789';
+
+  /** The tax number (Steuernummer), printed beside the VAT ID; empty to leave it out. */
+  @IsString()
+  SELLER_TAX_NUMBER = '';
+
+  /** Contact email for invoice questions, printed on invoices and in the e-invoice (BT-43). */
+  @IsString()
+  @MinLength(3)
+  SELLER_EMAIL = 'rechnung@example.org';
+
+  /** The IBAN customers pay invoices to, printed on invoices and in the e-invoice (BT-84); empty to leave out. */
+  @IsString()
+  SELLER_IBAN = '';
+
+  /**
+   * Whether consumer deliveries to other member states carry the destination state's VAT (One-Stop-Shop,
+   * the shop is above the EU-wide 10,000 EUR threshold of § 3c(4) UStG or opted in). Off: German VAT.
+   */
+  @Transform(toBool)
+  @IsBoolean()
+  VAT_OSS_DESTINATION_TAXATION = true;
+
+  /**
+   * VIES checkVatService endpoint. Unset: development and tests use the in-process simulator (logged as
+   * such); production never falls back to it: VAT IDs stay unconfirmed (taxed like consumers) until set.
+   */
+  @ValidateIf((c: AppConfig) => c.VIES_URL !== '')
+  @Matches(/^https?:\/\/\S+$/, { message: 'an http(s):// URL' })
+  VIES_URL = '';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(500)
+  @Max(60_000)
+  VIES_TIMEOUT_MS = 8000;
 }
 
 export class ConfigurationError extends Error {

@@ -7,6 +7,7 @@ import type { OrderStatus } from './order-state-machine.js';
 import {
   orderView,
   type OrderAddress,
+  type OrderCharges,
   type OrderLine,
   type OrderRecord,
   type OrderView,
@@ -32,6 +33,18 @@ export interface OrderRow extends AddressRow {
   currency: string;
   placed_at: Date;
   paid_at: Date | null;
+  prices_include_vat: boolean;
+  vat_regime: string;
+  vat_country: string;
+  vat_note: string | null;
+  buyer_vat_id: string | null;
+  buyer_vat_id_evidence: string | null;
+  shipping_method: string | null;
+  shipping_carrier: string | null;
+  shipping_weight_grams: number | null;
+  shipping_cents: number;
+  shipping_vat_rate_bp: number;
+  shipping_vat_cents: number;
   items: OrderLine[];
 }
 
@@ -79,6 +92,28 @@ export function toOrderRecord(row: OrderRow): OrderRecord {
     currency: row.currency.trim(),
     placedAt: row.placed_at,
     paidAt: row.paid_at,
+    charges: chargesOf(row),
+  };
+}
+
+export function chargesOf(row: OrderRow): OrderCharges {
+  return {
+    pricesIncludeVat: row.prices_include_vat,
+    vatRegime: row.vat_regime,
+    vatCountry: row.vat_country.trim(),
+    vatNote: row.vat_note,
+    buyerVatId: row.buyer_vat_id,
+    buyerVatIdEvidence: row.buyer_vat_id_evidence,
+    shipping: row.shipping_method
+      ? {
+          method: row.shipping_method,
+          carrier: row.shipping_carrier,
+          weightGrams: row.shipping_weight_grams,
+          amountCents: row.shipping_cents,
+          vatRateBp: row.shipping_vat_rate_bp,
+          vatCents: row.shipping_vat_cents,
+        }
+      : null,
   };
 }
 

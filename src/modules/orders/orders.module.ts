@@ -4,6 +4,8 @@ import { Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { PrivacyModule, RetentionPolicies, RightsRegistry, StatutoryPeriods } from '@app/privacy';
 import { AddressValidationModule } from '../address-validation/index.js';
+import { BusinessCustomersModule } from '../business-customers/index.js';
+import { ShippingModule } from '../shipping/index.js';
 import { Catalogue } from './catalogue.js';
 import { CatalogueAdminController, CatalogueController } from './catalogue.controller.js';
 import { CatalogueSeeder } from './catalogue-seeder.js';
@@ -37,6 +39,8 @@ import { StaffOrderActions } from './staff-order-actions.js';
     TypeOrmModule.forFeature([Product, ShopOrder, OrderItem, OrderStatusChange, Invoice]),
     PrivacyModule.forFeature({ activities: [ORDER_PROCESSING, INVOICING] }),
     AddressValidationModule,
+    BusinessCustomersModule,
+    ShippingModule,
   ],
   controllers: [
     CatalogueController,
