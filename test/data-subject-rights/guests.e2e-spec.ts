@@ -123,6 +123,9 @@ describe('privacy requests without an account (guests and inquirers)', () => {
     expect(records).toContainEqual(expect.objectContaining({ recordType: 'order', recordId: order.id }));
     expect(records).toContainEqual(expect.objectContaining({ recordType: 'inquiry', recordId: inquiryId }));
     expect(result.answer.recipients.actual).toContainEqual(expect.objectContaining({ recipient: 'dhl' }));
+    expect(result.answer.recipients.processors).toContainEqual(
+      expect.objectContaining({ recipient: 'hosting-provider' }),
+    );
 
     const replay = await verify(requestId, code);
     expect(replay.statusCode).toBe(400);
@@ -186,6 +189,21 @@ describe('privacy requests without an account (guests and inquirers)', () => {
     const done = await confirm(requestId, second);
     expect(done.statusCode).toBe(200);
     expect(done.json().result).toMatchObject({ type: 'erasure', stage: 'completed', recipientsNotified: 2 });
+
+    // Blocked as an accounting voucher, but only with what the statute needs.
+    const kept = await t.db.query(
+      `select guest_email, delivery_street, delivery_last_name, delivery_country, billing_last_name, total_cents
+         from shop_order where id = $1`,
+      [order.id],
+    );
+    expect(kept.rows[0]).toMatchObject({
+      guest_email: null,
+      delivery_street: null,
+      delivery_last_name: null,
+      delivery_country: 'DE',
+      billing_last_name: expect.any(String),
+    });
+    expect((await t.db.query('select 1 from invoice where order_id = $1', [order.id])).rowCount).toBe(1);
 
     const dhlNotice = await eventually(() =>
       Promise.resolve(

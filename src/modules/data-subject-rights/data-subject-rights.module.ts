@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { PrivacyModule } from '@app/privacy';
-import { InquiriesModule } from '../inquiries/inquiries.module.js';
-import { NotificationsModule } from '../notifications/notifications.module.js';
-import { OrdersModule } from '../orders/orders.module.js';
+import { InquiriesModule } from '../inquiries/index.js';
+import { NotificationsModule } from '../notifications/index.js';
+import { OrdersModule } from '../orders/index.js';
 import { DATA_SUBJECT_RIGHTS } from './data-subject-rights.declarations.js';
 import { PrivacyRequestStore } from './privacy-request.store.js';
 import {

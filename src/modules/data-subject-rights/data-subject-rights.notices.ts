@@ -4,7 +4,7 @@ import type {
   NoticeRecipient,
   NoticeRecipientResolver,
   NoticeTemplate,
-} from '../notifications/notice.contracts.js';
+} from '../notifications/index.js';
 
 /** The notices this module sends to the person who made a request (template ids). */
 export const REQUEST_NOTICES = {

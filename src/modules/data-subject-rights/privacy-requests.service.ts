@@ -31,12 +31,9 @@ import type { EntityManager } from 'typeorm';
 import { RateLimiter } from '../../common/throttle/rate-limiter.js';
 import { normaliseEmail } from '../../common/subjects.js';
 import { AppConfig } from '../../config/app-config.js';
-import { InquiriesRights } from '../inquiries/inquiries.rights.js';
-import { NoticeCatalogue } from '../notifications/notice-catalogue.js';
-import { NotificationOutbox } from '../notifications/notification-outbox.js';
-import type { NoticeData } from '../notifications/notice.contracts.js';
-import { OrderReader } from '../orders/order-reader.js';
-import { OrderSecrets } from '../orders/order-secrets.js';
+import { InquiriesRights } from '../inquiries/index.js';
+import { NoticeCatalogue, NotificationOutbox, type NoticeData } from '../notifications/index.js';
+import { OrderReader, OrderSecrets } from '../orders/index.js';
 import { DATA_SUBJECT_RIGHTS, REQUEST_PROOF_YEARS } from './data-subject-rights.declarations.js';
 import {
   REQUEST_NOTICES,

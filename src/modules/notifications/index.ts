@@ -5,6 +5,7 @@ export type {
   NoticeData,
   NoticeLocale,
   NoticeRecipient,
+  NoticeRecipientResolver,
   NoticeTemplate,
   RenderedNotice,
 } from './notice.contracts.js';

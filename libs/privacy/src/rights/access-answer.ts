@@ -50,6 +50,11 @@ export interface AccessAnswer {
       fields: string[];
       outcome: string;
     }[];
+    /**
+     * Processors (Art. 28) that hold the data for the shop (hosting, database): recipients too
+     * (Art. 4(9)), with the activities whose data they hold, all of it as stored.
+     */
+    processors: { recipient: string; name: string; country: string; activities: string[] }[];
   };
   /** 15(1)(d) how long the data is stored, or the criteria; and what is kept under a statute until when. */
   storage: { activity: string; rules: string[] }[];
@@ -203,6 +208,15 @@ export class AccessAnswerComposer {
           fields: d.fields,
           outcome: d.outcome,
         })),
+        processors: [...new Set(activities.flatMap((a) => a.processors))].map((id) => {
+          const r = registry.recipients().find((x) => x.id === id);
+          return {
+            recipient: id,
+            name: r?.name ?? id,
+            country: r?.country ?? '',
+            activities: activities.filter((a) => a.processors.includes(id)).map((a) => a.id),
+          };
+        }),
       },
       storage: activities.map((a) => ({ activity: a.id, rules: a.retention.map(describeRetention) })),
       blocked: copy.blocked,
