@@ -21,6 +21,7 @@ import { Shipping1795566000000 } from './1795566000000-shipping.js';
 import { OrderVatAndShipping1795566100000 } from './1795566100000-order-vat-and-shipping.js';
 import { BusinessCustomers1795566200000 } from './1795566200000-business-customers.js';
 import { OrderMail1795567000000 } from './1795567000000-order-mail.js';
+import { OrderCancellation1795567100000 } from './1795567100000-order-cancellation.js';
 
 /**
  * Every migration, in order. A migration is never edited after it landed: add a new one
@@ -49,4 +50,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   BusinessCustomers1795566200000,
   BlockedOrderMinimum1795566300000,
   OrderMail1795567000000,
+  OrderCancellation1795567100000,
 ];

@@ -16,3 +16,4 @@ export type { OrderAddress, OrderView } from './order-view.js';
 export { OrderNoticeHooks } from './order-notice-hooks.js';
 export { ORDER_NOTICES, ORDER_RECIPIENT, trackingLink } from './order-notices.js';
 export { OrderParcels, type OrderParcel, type OrderParcelSource } from './order-tracking.js';
+export { OrderCreditNotes, type CreditNoteIssuer, type CreditNoteRequest } from './credit-notes.port.js';

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { NotificationOutbox } from '../notifications/notification-outbox.js';
+import { OrderCreditNotes } from './credit-notes.port.js';
 import { ORDER_NOTICES, ORDER_RECIPIENT } from './order-notices.js';
+import { PAID_STATUSES } from './order-state-machine.js';
 import { OrderTransitionHooks, type OrderTransition } from './order-transition-hooks.js';
 
 /** Who ended an order, as the cancellation notice words it. */
@@ -10,7 +12,7 @@ export const cancellationInitiator = (t: Pick<OrderTransition, 'actor'>): string
 /**
  * The order's emails that follow a move of its status, enqueued in the move's transaction (the
  * notice exists exactly when the move committed): payment received on `paid`, cancelled on
- * `cancelled`, refunded on `refunded`. The confirmation is enqueued at checkout; the shipping notice
+ * `cancelled` (with the credit note of a paid order), refunded on `refunded`. The confirmation is enqueued at checkout; the shipping notice
  * by the carrier handoff (it knows the tracking number).
  */
 @Injectable()
@@ -18,13 +20,21 @@ export class OrderNoticeHooks {
   constructor(
     private readonly outbox: NotificationOutbox,
     private readonly hooks: OrderTransitionHooks,
+    private readonly creditNotes: OrderCreditNotes,
   ) {}
 
   register(): void {
     this.hooks.on('paid', (t) => this.notify(t, ORDER_NOTICES.paymentReceived));
-    this.hooks.on('cancelled', (t) =>
-      this.notify(t, ORDER_NOTICES.cancelled, { initiator: cancellationInitiator(t), refunded: false }),
-    );
+    this.hooks.on('cancelled', async (t) => {
+      const paid = PAID_STATUSES.includes(t.from);
+      // A paid order has its invoice: a credit note reverses it, in this same transaction.
+      if (paid)
+        await this.creditNotes.request(
+          { orderId: t.orderId, reason: `order cancelled (${cancellationInitiator(t)})` },
+          t.manager,
+        );
+      await this.notify(t, ORDER_NOTICES.cancelled, { initiator: cancellationInitiator(t), refunded: paid });
+    });
     this.hooks.on('refunded', (t) => this.notify(t, ORDER_NOTICES.refund));
   }
 

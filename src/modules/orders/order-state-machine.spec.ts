@@ -27,10 +27,12 @@ describe('the order state machine', () => {
     expect(canTransition('placed', 'paid')).toBe(true);
   });
 
-  it('cancels only what was never paid, and refunds only what was', () => {
+  it('cancels only before packing, and refunds only what was paid', () => {
     expect(ORDER_STATUSES.filter((s) => canTransition(s, 'cancelled'))).toEqual([
       'placed',
       'awaiting_payment',
+      'paid',
+      'picking',
     ]);
     expect(ORDER_STATUSES.filter((s) => canTransition(s, 'refunded'))).toEqual(
       PAID_STATUSES.filter((s) => s !== 'refunded'),
@@ -50,7 +52,12 @@ describe('the order state machine', () => {
   });
 
   it('releases stock only while the goods are still in the warehouse', () => {
-    expect(TRANSITIONS.cancelled.releasesStockFrom).toEqual(['placed', 'awaiting_payment']);
+    expect(TRANSITIONS.cancelled.releasesStockFrom).toEqual([
+      'placed',
+      'awaiting_payment',
+      'paid',
+      'picking',
+    ]);
     expect(TRANSITIONS.refunded.releasesStockFrom).toEqual(['paid', 'picking', 'packed']);
     for (const status of ORDER_STATUSES) {
       for (const from of TRANSITIONS[status].releasesStockFrom)

@@ -36,7 +36,9 @@ interface TransitionRule {
  *
  *   placed → awaiting_payment → paid → picking → packed → handed_to_carrier → delivered
  *   placed | awaiting_payment → paid                     (markPaid: the payment provider, or staff recording one)
- *   placed | awaiting_payment → cancelled                 (never paid; stock released)
+ *   placed | awaiting_payment | paid | picking → cancelled (before packing; stock released; a paid
+ *                                                          order's payment is refunded and its invoice
+ *                                                          corrected by a credit note, both after the commit)
  *   paid | picking | packed → refunded                    (goods still here; stock released)
  *   handed_to_carrier | delivered → refunded              (lost parcel, withdrawal; returned goods are restocked by hand after inspection)
  *
@@ -53,8 +55,8 @@ export const TRANSITIONS: Readonly<Record<OrderStatus, TransitionRule>> = {
   handed_to_carrier: { from: ['packed'], releasesStockFrom: [], staffRoles: ['fulfilment', 'admin'] },
   delivered: { from: ['handed_to_carrier'], releasesStockFrom: [], staffRoles: ['fulfilment', 'admin'] },
   cancelled: {
-    from: ['placed', 'awaiting_payment'],
-    releasesStockFrom: ['placed', 'awaiting_payment'],
+    from: ['placed', 'awaiting_payment', 'paid', 'picking'],
+    releasesStockFrom: ['placed', 'awaiting_payment', 'paid', 'picking'],
     staffRoles: ['support', 'admin'],
   },
   refunded: {

@@ -1,4 +1,16 @@
-import { Body, Controller, Get, Headers, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -14,6 +26,7 @@ import { Checkout } from './checkout.js';
 import { OwnOrdersQueryDto, PlaceOrderDto } from './order.dto.js';
 import { OrderReader, type OwnOrderSummary } from './order-reader.js';
 import { OrderParcels, type OrderParcel } from './order-tracking.js';
+import { OrderCancellation, type CancellingBuyer } from './order-cancellation.js';
 import { OrderSecrets } from './order-secrets.js';
 import type { OrderView } from './order-view.js';
 import { OptionalCustomerAuthGuard, OptionalCustomerId } from './optional-customer-auth.guard.js';
@@ -35,7 +48,40 @@ export class OrdersController {
     private readonly reader: OrderReader,
     private readonly secrets: OrderSecrets,
     private readonly parcels: OrderParcels,
+    private readonly cancellation: OrderCancellation,
   ) {}
+
+  @Post(':id/cancellation')
+  @HttpCode(200)
+  @ApiBearerAuth()
+  @ApiHeader({
+    name: 'X-Order-Token',
+    required: false,
+    description: 'A guest: the accessToken from checkout.',
+  })
+  @ApiOperation({
+    summary: 'Cancel your order before it is packed',
+    description:
+      'Stock goes back; a paid order is refunded to the payment method used and its invoice is corrected by a ' +
+      'credit note. 409 cancellation-too-late once the order is packed (withdraw after delivery instead); 404 ' +
+      "for someone else's order.",
+  })
+  @ApiOkResponse({ description: 'The order is cancelled.' })
+  async cancel(
+    @Param('id') id: string,
+    @OptionalCustomerId() customerId: string | undefined,
+    @Headers('x-order-token') orderToken: string | undefined,
+  ): Promise<{ id: string; number: string; status: string; previousStatus: string }> {
+    let buyer: CancellingBuyer;
+    if (customerId) buyer = { customerId };
+    else if (orderToken) {
+      const granted = await this.secrets.verifyAccessToken(orderToken);
+      if (granted !== id.toLowerCase()) throw notFound('The order');
+      buyer = { guestOrderId: granted };
+    } else throw unauthorized('Sign in, or send the X-Order-Token you received when you placed the order.');
+    const moved = await this.cancellation.byBuyer(id.toLowerCase(), buyer);
+    return { id: moved.id, number: moved.number, status: moved.to, previousStatus: moved.from };
+  }
 
   @Get()
   @ApiBearerAuth()

@@ -31,6 +31,8 @@ import { Product } from './product.entity.js';
 import { StaffOrderActions } from './staff-order-actions.js';
 import { UnpaidOrders } from './unpaid-orders.js';
 import { OrderParcels } from './order-tracking.js';
+import { OrderCreditNotes } from './credit-notes.port.js';
+import { OrderCancellation } from './order-cancellation.js';
 
 /**
  * Catalogue, checkout, the order state machine, guest access to orders, and invoices with their
@@ -72,6 +74,8 @@ import { OrderParcels } from './order-tracking.js';
     StaffOrderActions,
     UnpaidOrders,
     OrderParcels,
+    OrderCreditNotes,
+    OrderCancellation,
   ],
   exports: [
     OrderStateMachine,
@@ -81,6 +85,7 @@ import { OrderParcels } from './order-tracking.js';
     Catalogue,
     OrderNoticeHooks,
     OrderParcels,
+    OrderCreditNotes,
   ],
 })
 export class OrdersModule implements OnModuleInit {

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { notBlockedClause, ProcessingGuard, type Actor } from '@app/privacy';
 import { DataSource } from 'typeorm';
 import { notFound } from '../../common/problem/problem.js';
+import { assertStaffReason } from './order-cancellation.js';
 import { isUuid } from './order-reader.js';
 import {
   mayStaffTransition,
@@ -40,6 +41,7 @@ export class StaffOrderActions {
   ): Promise<TransitionResult> {
     if (!staff.role || !mayStaffTransition(staff.role, to))
       throw roleMayNotTransition(staff.role ?? 'none', to);
+    assertStaffReason(to, reason);
     if (!isUuid(orderId)) throw notFound('The order');
     return this.dataSource.transaction(async (manager) => {
       if (!UNWINDING.includes(to)) {

@@ -6,6 +6,7 @@ import { AppConfig } from '../../config/app-config.js';
 import { CreditCheckModule } from '../credit-check/index.js';
 import { OrdersModule } from '../orders/index.js';
 import { AdminPaymentsController } from './admin-payments.controller.js';
+import { CancellationRefunds } from './cancellation-refunds.js';
 import { OrderGateway } from './order-gateway.js';
 import { PaymentAdmin } from './payment-admin.service.js';
 import { Payment, PaymentEvent, PaymentFlag, PaymentRefund, SepaMandate } from './payment.entities.js';
@@ -51,6 +52,7 @@ import { WebhooksController } from './webhooks.controller.js';
     PaymentAdmin,
     PaymentsRights,
     PayerGuard,
+    CancellationRefunds,
   ],
   exports: [PaymentsService],
 })
@@ -59,9 +61,11 @@ export class PaymentsModule implements OnModuleInit {
     private readonly rights: RightsRegistry,
     private readonly retention: RetentionPolicies,
     private readonly paymentsRights: PaymentsRights,
+    private readonly cancellationRefunds: CancellationRefunds,
   ) {}
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
+    await this.cancellationRefunds.register();
     this.rights.registerExporter(this.paymentsRights);
     this.rights.registerEraser(this.paymentsRights);
     for (const policy of paymentRetentionPolicies()) this.retention.register(policy);

@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+
+/** What the orders module asks of invoicing when a paid order is cancelled or refunded. */
+export interface CreditNoteRequest {
+  orderId: string;
+  /** Why, in the shop's words (no personal data): kept on the request and the credit note. */
+  reason: string;
+  /**
+   * The lines credited, with quantities and amounts; absent: the whole invoice is reversed.
+   * Amounts in the order's currency minor units, VAT computed per line.
+   */
+  lines?: { lineNo: number; quantity: number; amountCents: number; vatCents: number }[];
+}
+
+/**
+ * The invoicing module's credit-note function, as the orders module calls it: inside the
+ * transaction of the cancellation (so the credit note exists exactly when the cancellation does).
+ * Answers the credit note's id and number.
+ */
+export type CreditNoteIssuer = (
+  request: CreditNoteRequest,
+  manager: EntityManager,
+) => Promise<{ id: string; number: string }>;
+
+/**
+ * The port through which a cancelled or refunded paid order gets its invoice corrected (§ 14 UStG:
+ * an issued invoice is never changed; a credit note reverses it). Invoicing depends on orders, so
+ * it plugs its issueCreditNote in here from its onModuleInit: `creditNotes.register(issueCreditNote)`.
+ *
+ * Every request is also written to `credit_note_request` in the same transaction, with the credit
+ * note's number once issued: while no issuer is registered (the invoicing module not deployed) the
+ * open requests are the accountant's worklist, and the invoicing module can work them off later.
+ */
+@Injectable()
+export class OrderCreditNotes {
+  private issuer: CreditNoteIssuer | null = null;
+
+  register(issuer: CreditNoteIssuer): void {
+    if (this.issuer) throw new Error('a credit-note issuer is registered already');
+    this.issuer = issuer;
+  }
+
+  async request(request: CreditNoteRequest, manager: EntityManager): Promise<{ number: string } | null> {
+    const issued = this.issuer ? await this.issuer(request, manager) : null;
+    await manager.query(
+      `insert into credit_note_request (order_id, reason, lines, credit_note_id, credit_note_number)
+       values ($1, $2, $3, $4, $5)`,
+      [
+        request.orderId,
+        request.reason,
+        request.lines ? JSON.stringify(request.lines) : null,
+        issued?.id ?? null,
+        issued?.number ?? null,
+      ],
+    );
+    return issued ? { number: issued.number } : null;
+  }
+}
