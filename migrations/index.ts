@@ -20,6 +20,7 @@ import { PrivacyRequestsForEveryone1795565100000 } from './1795565100000-privacy
 import { Shipping1795566000000 } from './1795566000000-shipping.js';
 import { OrderVatAndShipping1795566100000 } from './1795566100000-order-vat-and-shipping.js';
 import { BusinessCustomers1795566200000 } from './1795566200000-business-customers.js';
+import { OrderMail1795567000000 } from './1795567000000-order-mail.js';
 
 /**
  * Every migration, in order. A migration is never edited after it landed: add a new one
@@ -47,4 +48,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   OrderVatAndShipping1795566100000,
   BusinessCustomers1795566200000,
   BlockedOrderMinimum1795566300000,
+  OrderMail1795567000000,
 ];

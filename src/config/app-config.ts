@@ -346,6 +346,57 @@ export class AppConfig {
   REGISTRATION_WINDOW_SECONDS = 3600;
 
   /**
+   * Email (src/modules/notifications). `dev-mailbox` (the default) writes each message to the
+   * outbound_message table instead of sending it; `smtp` sends through SMTP_HOST with nodemailer.
+   */
+  @IsIn(['dev-mailbox', 'smtp'])
+  MAIL_TRANSPORT: 'dev-mailbox' | 'smtp' = 'dev-mailbox';
+
+  /** The From address of every email. */
+  @IsString()
+  MAIL_FROM = 'Example Skin Analysis Devices GmbH <shop@shop.example>';
+
+  /** SMTP server (the mail provider's submission host); required with MAIL_TRANSPORT=smtp. */
+  @ValidateIf((c: AppConfig) => c.MAIL_TRANSPORT === 'smtp')
+  @IsString()
+  @MinLength(1, { message: 'required when MAIL_TRANSPORT is smtp' })
+  SMTP_HOST = '';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  SMTP_PORT = 587;
+
+  /** true: TLS from the first byte (port 465); false: STARTTLS on a plain connection (port 587). */
+  @Transform(toBool)
+  @IsBoolean()
+  SMTP_SECURE = false;
+
+  /** Refuse to send unless the connection is encrypted (STARTTLS required). Only tests turn it off. */
+  @Transform(toBool)
+  @IsBoolean()
+  SMTP_REQUIRE_TLS = true;
+
+  /** SMTP credentials; both empty: no authentication. */
+  @IsString()
+  SMTP_USER = '';
+
+  @IsString()
+  SMTP_PASSWORD = '';
+
+  /** Minutes a card or PayPal order may stay unpaid before a job cancels it and releases its stock. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(7 * 24 * 60)
+  UNPAID_ORDER_TIMEOUT_MINUTES = 30;
+
+  /** Cron schedule of the job that cancels unpaid card and PayPal orders (pg-boss, Europe/Berlin). */
+  @IsString()
+  UNPAID_ORDER_SWEEP_CRON = '* * * * *';
+
+  /**
    * Payments (src/modules/payments). `auto`: a provider without keys (Stripe, PayPal) runs against a local
    * simulator inside the app, logged as such, so a demo order can be paid offline; never in production,
    * where a provider without keys is simply unavailable. `off`: no simulators.

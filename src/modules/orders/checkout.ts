@@ -13,6 +13,8 @@ import { AddressValidator } from '../address-validation/index.js';
 import { BusinessCustomers, type BusinessBuyer } from '../business-customers/index.js';
 import { ShippingRates, type ShippingQuote } from '../shipping/index.js';
 import { netOfGross, vatOfGross, vatOfNet, vatTreatment, type VatTreatment } from '../vat/index.js';
+import { NotificationOutbox } from '../notifications/index.js';
+import { ORDER_NOTICES, ORDER_RECIPIENT } from './order-notices.js';
 import type { OrderAddressDto, PlaceOrderDto } from './order.dto.js';
 import { OrderReader } from './order-reader.js';
 import { OrderSecrets } from './order-secrets.js';
@@ -330,6 +332,7 @@ export class Checkout {
     private readonly config: AppConfig,
     private readonly business: BusinessCustomers,
     private readonly shipping: ShippingRates,
+    private readonly outbox: NotificationOutbox,
   ) {}
 
   async place(dto: PlaceOrderDto, context: PlacementContext): Promise<PlacedOrder> {
@@ -391,9 +394,13 @@ export class Checkout {
 
     let rows: PlacementRow[];
     try {
-      rows = consent
-        ? await this.placeWithConsent(params, { subjectId, orderId, requestId: context.requestId })
-        : await this.runPlacement(params);
+      rows = await this.placeInTransaction(params, {
+        subjectId,
+        orderId,
+        requestId: context.requestId,
+        consent,
+        locale: dto.locale ?? 'de',
+      });
     } catch (error) {
       throw refusalOf(error) ?? error;
     }
@@ -477,16 +484,24 @@ export class Checkout {
   }
 
   /**
-   * With consent to carrier notifications, the consent-ledger grant (the kernel's one way to record
-   * a consent) must commit with the order: the same statement inside an explicit transaction.
+   * The placement statement, and in the same transaction what must commit with the order: the
+   * order confirmation (notification outbox), the language of its emails when it is not German, and
+   * with consent to carrier notifications the consent-ledger grant (the kernel's one way to record it).
    */
-  private async placeWithConsent(
+  private async placeInTransaction(
     params: unknown[],
-    evidence: { subjectId: string; orderId: string; requestId: string },
+    evidence: {
+      subjectId: string;
+      orderId: string;
+      requestId: string;
+      consent: boolean;
+      locale: 'de' | 'en';
+    },
   ): Promise<PlacementRow[]> {
     return this.dataSource.transaction(async (manager) => {
       const rows = await this.runPlacement(params, manager.queryRunner);
-      if (rows[0].fresh) {
+      if (!rows[0].fresh) return rows;
+      if (evidence.consent) {
         await this.consents.grant(
           {
             subjectId: evidence.subjectId,
@@ -498,6 +513,16 @@ export class Checkout {
           manager,
         );
       }
+      if (evidence.locale !== 'de') {
+        await manager.query('update shop_order set locale = $2 where id = $1', [
+          evidence.orderId,
+          evidence.locale,
+        ]);
+      }
+      await this.outbox.notify(
+        { template: ORDER_NOTICES.confirmation, recipient: { kind: ORDER_RECIPIENT, id: evidence.orderId } },
+        manager,
+      );
       return rows;
     });
   }

@@ -13,3 +13,5 @@ export {
 } from './order-state-machine.js';
 export { OrderTransitionHooks, type OrderTransition } from './order-transition-hooks.js';
 export type { OrderAddress, OrderView } from './order-view.js';
+export { OrderNoticeHooks } from './order-notice-hooks.js';
+export { ORDER_NOTICES, ORDER_RECIPIENT, trackingLink } from './order-notices.js';

@@ -166,4 +166,14 @@ export class PlaceOrderDto {
   @IsOptional()
   @IsBoolean()
   carrierNotificationConsent?: boolean;
+
+  @ApiPropertyOptional({
+    enum: ['de', 'en'],
+    default: 'de',
+    description:
+      'The language of the order emails (confirmation with the withdrawal instructions, and after).',
+  })
+  @IsOptional()
+  @IsIn(['de', 'en'])
+  locale?: 'de' | 'en';
 }
