@@ -152,6 +152,17 @@ export class AppConfig {
   @Max(90)
   REFRESH_TOKEN_TTL_DAYS = 30;
 
+  /**
+   * Seconds after a refresh token was exchanged during which presenting it again (a second browser tab
+   * refreshing at the same moment) yields a sibling token instead of ending the session. Later than
+   * that, a second use is treated as theft and ends the session. 0 turns the grace off.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60)
+  REFRESH_REUSE_GRACE_SECONDS = 10;
+
   /** Failed logins for one account (or one client) within the window before logins are refused with 429. */
   @Transform(toInt)
   @IsInt()
