@@ -398,6 +398,13 @@ export class AppConfig {
   @MinLength(1)
   PAYPAL_WEBHOOK_CERT_HOSTS = '*.paypal.com';
 
+  /**
+   * A PEM file of the roots PayPal's webhook certificates must chain to, replacing the vendored DigiCert
+   * roots: for a test double only (refused in production). Empty: the vendored roots.
+   */
+  @IsString()
+  PAYPAL_WEBHOOK_ROOTS_FILE = '';
+
   /** Where PayPal sends the buyer back after approving (the storefront's page); empty: none (popup checkout). */
   @ValidateIf((c: AppConfig) => c.PAYPAL_RETURN_URL !== '')
   @Matches(/^https?:\/\/\S+$/, { message: 'an http(s):// URL' })
