@@ -416,6 +416,14 @@ export class AppConfig {
   PAYPAL_CANCEL_URL = '';
 
   /**
+   * Key (32 bytes, 64 hex digits or base64) of the HMAC the disclosure log keeps of each payload sent to a
+   * recipient. Required in production; empty in development: a random key per process.
+   */
+  @ValidateIf((c: AppConfig) => c.NODE_ENV === 'production' || c.PRIVACY_DISCLOSURE_HASH_KEY !== '')
+  @Matches(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, { message: '32 bytes as 64 hex digits or base64' })
+  PRIVACY_DISCLOSURE_HASH_KEY = '';
+
+  /**
    * Key (32 bytes, 64 hex digits or base64) that encrypts the IBANs of SEPA direct debit mandates. Required in
    * production; in development a random key per process (IBANs stored then cannot be read after a restart).
    */
