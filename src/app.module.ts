@@ -35,6 +35,10 @@ export interface AppModuleOptions {
   extraModules?: DynamicModule['imports'];
 }
 
+/** A 32-byte key given as 64 hex digits or base64 (as the configuration validates it). */
+const keyBytes = (value: string): Buffer =>
+  /^[0-9a-f]{64}$/i.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
+
 /** Makes the validated configuration injectable as a typed `AppConfig` everywhere. */
 @Global()
 @Module({})
@@ -65,6 +69,9 @@ export class AppModule {
         PrivacyModule.forRoot({
           databaseUrl: options.databaseUrl,
           bootstrapAdminToken: options.config.PRIVACY_ADMIN_TOKEN,
+          ...(options.config.PRIVACY_DISCLOSURE_HASH_KEY
+            ? { disclosureHashKey: keyBytes(options.config.PRIVACY_DISCLOSURE_HASH_KEY) }
+            : {}),
           runJobs: options.config.JOBS_ENABLED,
           retentionSweepCron: options.config.RETENTION_SWEEP_CRON,
           controller: {

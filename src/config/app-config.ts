@@ -152,6 +152,17 @@ export class AppConfig {
   @Max(90)
   REFRESH_TOKEN_TTL_DAYS = 30;
 
+  /**
+   * Seconds after a refresh token was exchanged during which presenting it again (a second browser tab
+   * refreshing at the same moment) yields a sibling token instead of ending the session. Later than
+   * that, a second use is treated as theft and ends the session. 0 turns the grace off.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60)
+  REFRESH_REUSE_GRACE_SECONDS = 10;
+
   /** Failed logins for one account (or one client) within the window before logins are refused with 429. */
   @Transform(toInt)
   @IsInt()
@@ -469,6 +480,13 @@ export class AppConfig {
   @MinLength(1)
   PAYPAL_WEBHOOK_CERT_HOSTS = '*.paypal.com';
 
+  /**
+   * A PEM file of the roots PayPal's webhook certificates must chain to, replacing the vendored DigiCert
+   * roots: for a test double only (refused in production). Empty: the vendored roots.
+   */
+  @IsString()
+  PAYPAL_WEBHOOK_ROOTS_FILE = '';
+
   /** Where PayPal sends the buyer back after approving (the storefront's page); empty: none (popup checkout). */
   @ValidateIf((c: AppConfig) => c.PAYPAL_RETURN_URL !== '')
   @Matches(/^https?:\/\/\S+$/, { message: 'an http(s):// URL' })
@@ -478,6 +496,14 @@ export class AppConfig {
   @ValidateIf((c: AppConfig) => c.PAYPAL_CANCEL_URL !== '')
   @Matches(/^https?:\/\/\S+$/, { message: 'an http(s):// URL' })
   PAYPAL_CANCEL_URL = '';
+
+  /**
+   * Key (32 bytes, 64 hex digits or base64) of the HMAC the disclosure log keeps of each payload sent to a
+   * recipient. Required in production; empty in development: a random key per process.
+   */
+  @ValidateIf((c: AppConfig) => c.NODE_ENV === 'production' || c.PRIVACY_DISCLOSURE_HASH_KEY !== '')
+  @Matches(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, { message: '32 bytes as 64 hex digits or base64' })
+  PRIVACY_DISCLOSURE_HASH_KEY = '';
 
   /**
    * Key (32 bytes, 64 hex digits or base64) that encrypts the IBANs of SEPA direct debit mandates. Required in

@@ -59,6 +59,11 @@ export const adminHeaders = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
  * that check the account, ActiveStaffGuard, accept it too). Use as `Authorization: Bearer <token>`.
  */
 export async function staffToken(t: TestApp, role: StaffRole): Promise<string> {
+  return (await staffMember(t, role)).token;
+}
+
+/** Like staffToken, with the account's id (to deactivate it or change its role in a test). */
+export async function staffMember(t: TestApp, role: StaffRole): Promise<{ id: string; token: string }> {
   const account = await t.app.get(StaffAccounts).create({
     email: `${role}-${randomUUID()}@staff.test`,
     displayName: `Test ${role}`,
@@ -66,5 +71,8 @@ export async function staffToken(t: TestApp, role: StaffRole): Promise<string> {
     password: randomBytes(24).toString('base64url'),
   });
   const ttl = t.app.get(AppConfig).STAFF_ACCESS_TOKEN_TTL_SECONDS;
-  return t.app.get(TokenService).sign({ sub: account.id, kind: 'staff', role }, ttl).token;
+  return {
+    id: account.id,
+    token: t.app.get(TokenService).sign({ sub: account.id, kind: 'staff', role }, ttl).token,
+  };
 }

@@ -10,6 +10,7 @@ import {
   RETENTION_PURPOSE,
   SubjectControls,
 } from '@app/privacy';
+import { contentHash } from '../../libs/privacy/src/registry/canonical-json.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 import { adminHeaders, startTestApp, type TestApp } from '../helpers/test-app.js';
 import { ANALYTICS, NEWSLETTER, shippingActivity, TEST_CARRIER, TestDeclarationsModule } from './fixtures.js';
@@ -180,6 +181,9 @@ describe('the privacy kernel at run time', () => {
         fields: ['city', 'country', 'name', 'parcel.reference', 'parcel.weightGrams', 'postalCode', 'street'],
       });
       expect(rows.rows[0].payload_hash).toMatch(/^[0-9a-f]{64}$/);
+      // Keyed (HMAC): a plain SHA-256 of a name and a postcode could be reversed by trying candidates.
+      expect(rows.rows[0].payload_hash).toBe(discloser.payloadHash(address));
+      expect(rows.rows[0].payload_hash).not.toBe(contentHash(address));
       expect(JSON.stringify(rows.rows[0])).not.toContain('Mustermann');
     });
 

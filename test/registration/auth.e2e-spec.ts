@@ -26,7 +26,13 @@ describe('customer sign-in', () => {
 
   beforeAll(async () => {
     t = await startTestApp({
-      env: { LOGIN_MAX_FAILURES: '3', LOGIN_LOCKOUT_SECONDS: '600', LOGIN_MAX_FAILURES_PER_CLIENT: '6' },
+      env: {
+        LOGIN_MAX_FAILURES: '3',
+        LOGIN_LOCKOUT_SECONDS: '600',
+        LOGIN_MAX_FAILURES_PER_CLIENT: '6',
+        // Replays here are meant as theft; the grace for concurrent tabs is tested in test/hardening.
+        REFRESH_REUSE_GRACE_SECONDS: '0',
+      },
     });
   });
   afterAll(async () => {

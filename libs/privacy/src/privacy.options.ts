@@ -19,6 +19,13 @@ export interface PrivacyKernelOptions {
   retention?: RetentionOptionsInput;
   /** The controller named in the Art. 30 record and the Art. 15 answer. */
   controller: ControllerIdentity;
+  /**
+   * Key of the HMAC-SHA256 the disclosure log keeps of each payload. A plain SHA-256 of low-entropy
+   * data (a name, a postcode, an amount) can be reversed by trying candidates; keyed, it can only be
+   * checked by whoever holds the key. Unset: a random key per process (development and tests only: the
+   * hashes then cannot be checked after a restart).
+   */
+  disclosureHashKey?: Buffer;
 }
 
 export interface ControllerIdentity {

@@ -9,3 +9,14 @@ export interface CustomerSessionCheck {
 }
 
 export const CUSTOMER_SESSION_CHECK = Symbol('CUSTOMER_SESSION_CHECK');
+
+/**
+ * Whether a staff access token's account is still active and still holds the token's role. Provided
+ * by the back office; StaffAuthGuard asks it on every staff route before it looks at the role, so a
+ * deactivated or demoted employee loses access at once everywhere (401), not when the token expires.
+ */
+export interface StaffAccountCheck {
+  isCurrent(staffId: string, role: string): Promise<boolean>;
+}
+
+export const STAFF_ACCOUNT_CHECK = Symbol('STAFF_ACCOUNT_CHECK');

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { HttpAdapterHost } from '@nestjs/core';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { AppConfig } from '../../config/app-config.js';
 import { PaypalProvider } from './paypal/paypal.provider.js';
@@ -49,6 +50,10 @@ export function productionProblems(config: AppConfig): string[] {
     certHosts.some((h) => !(h === '*.paypal.com' || hostAllowed(h.replace(/^\*\./, ''), PAYPAL_CERT_HOSTS)))
   )
     problems.push('PAYPAL_WEBHOOK_CERT_HOSTS may name only paypal.com hosts in production');
+  if (config.PAYPAL_WEBHOOK_ROOTS_FILE)
+    problems.push(
+      'PAYPAL_WEBHOOK_ROOTS_FILE must be empty in production (the vendored PayPal roots are used)',
+    );
   return problems;
 }
 
@@ -125,6 +130,9 @@ export async function createPaymentsSetup(
       webhookId: config.PAYPAL_WEBHOOK_ID,
       verification: config.PAYPAL_WEBHOOK_VERIFICATION,
       certHosts: config.PAYPAL_WEBHOOK_CERT_HOSTS.split(',').map((h) => h.trim()),
+      ...(config.PAYPAL_WEBHOOK_ROOTS_FILE
+        ? { trustedRoots: [readFileSync(config.PAYPAL_WEBHOOK_ROOTS_FILE, 'utf8')] }
+        : {}),
       ...(config.PAYPAL_RETURN_URL ? { returnUrl: config.PAYPAL_RETURN_URL } : {}),
       ...(config.PAYPAL_CANCEL_URL ? { cancelUrl: config.PAYPAL_CANCEL_URL } : {}),
     });
@@ -154,6 +162,7 @@ export async function createPaymentsSetup(
       webhookId,
       verification: 'local',
       certHosts: [new URL(address.baseUrl).hostname],
+      trustedRoots: [simulator.rootCertificatePem],
       ...(config.PAYPAL_RETURN_URL ? { returnUrl: config.PAYPAL_RETURN_URL } : {}),
       ...(config.PAYPAL_CANCEL_URL ? { cancelUrl: config.PAYPAL_CANCEL_URL } : {}),
     });

@@ -30,6 +30,7 @@ interface PresentedToken {
   family_id: string;
   expired: boolean;
   used: boolean;
+  in_grace: boolean;
   revoked: boolean;
   readable: boolean;
 }
@@ -62,19 +63,29 @@ export class CustomerSessions {
 
   /**
    * Exchanges a refresh token for a new pair. Unknown, expired, ended or blocked: 401. Already
-   * exchanged: the session ends for every holder, then 401.
+   * exchanged within REFRESH_REUSE_GRACE_SECONDS (concurrent tabs): a sibling pair. Already exchanged
+   * before that: the session ends for every holder, then 401.
    */
   async rotate(refreshToken: string): Promise<IssuedTokens> {
     const result = await this.dataSource.transaction(async (manager) => {
       const rows: PresentedToken[] = await manager.query(
         `select s.id, s.customer_id, s.family_id,
-                s.expires_at <= now() as expired, s.used_at is not null as used, s.revoked_at is not null as revoked,
+                s.expires_at <= now() as expired, s.used_at is not null as used,
+                ($2::int > 0 and s.used_at > now() - make_interval(secs => $2::int)) as in_grace, s.revoked_at is not null as revoked,
                 ${notBlockedClause(CUSTOMER_RECORD, 's.customer_id')} and ${notBlockedClause(SESSION_RECORD, 's.family_id')} as readable
            from customer_session s where s.token_hash = $1 for update of s`,
-        [hashToken(refreshToken)],
+        [hashToken(refreshToken), this.config.REFRESH_REUSE_GRACE_SECONDS],
       );
       const token = rows[0];
       if (!token || token.revoked || token.expired || !token.readable) return { outcome: 'invalid' as const };
+      if (token.used && token.in_grace) {
+        // Two tabs refreshed with the same token at the same moment: the later one gets a sibling in the
+        // same session. Only within the short grace window; past it, a second use ends the session.
+        return {
+          outcome: 'rotated' as const,
+          tokens: await this.issue(manager, token.customer_id, token.family_id),
+        };
+      }
       if (token.used) {
         await this.endFamily(manager, token.family_id, 'reuse-detected');
         return { outcome: 'reused' as const, familyId: token.family_id };

@@ -13,14 +13,25 @@ export interface AdminRequest {
  * `authorize` is synchronous on purpose: the guard sets the request's actor (ActorContext) from its
  * answer, and an actor entered after an `await` would not reach the route handler.
  */
+/**
+ * A credential recognised synchronously (so its actor can be entered at once) whose confirmation
+ * needs a lookup, e.g. that the staff account is still active. `confirmed` rejects with an
+ * HttpException (401, or 403 for a role the route does not allow) when the credential is refused.
+ */
+export interface PendingAdminAuthorization {
+  actor: Actor;
+  confirmed: Promise<void>;
+}
+
 export interface AdminAuthorizer {
   /**
    * The actor the request authenticates as, when it carries a credential this authorizer recognises
    * and whose role is one of `requiredRoles`. `null` when it carries no credential it recognises (the
    * guard then tries the bootstrap token, if enabled, and answers 401 otherwise). Throws an
-   * HttpException (e.g. 403 problem) when it recognises the credential but refuses it.
+   * HttpException (e.g. 403 problem) when it recognises the credential but refuses it. May answer a
+   * PendingAdminAuthorization when the credential needs a lookup (account still active) first.
    */
-  authorize(request: AdminRequest, requiredRoles: string[]): Actor | null;
+  authorize(request: AdminRequest, requiredRoles: string[]): Actor | PendingAdminAuthorization | null;
 }
 
 /** Provide an AdminAuthorizer under this token (globally) to let staff accounts use the admin routes. */

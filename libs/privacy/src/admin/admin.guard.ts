@@ -43,11 +43,16 @@ export class PrivacyAdminGuard implements CanActivate {
     @Optional() @Inject(BOOTSTRAP_ADMIN_TOKEN_ENABLED) private readonly bootstrapTokenEnabled?: boolean,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const request = context.switchToHttp().getRequest<AdminRequest>();
-    const actor = this.authorizer?.authorize(request, [...KERNEL_ADMIN_ROLES]) ?? null;
-    if (actor) {
-      ActorContext.enter(actor);
+    const answer = this.authorizer?.authorize(request, [...KERNEL_ADMIN_ROLES]) ?? null;
+    if (answer && 'confirmed' in answer) {
+      // Entered before the lookup: an actor entered after an await would not reach the handler.
+      ActorContext.enter(answer.actor);
+      return answer.confirmed.then(() => true);
+    }
+    if (answer) {
+      ActorContext.enter(answer);
       return true;
     }
     if (this.bootstrapTokenEnabled === true && this.matchesBootstrapToken(request)) {

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { createHmac, randomBytes } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Disclosure } from '../declarations.js';
@@ -6,7 +7,8 @@ import { ActorContext } from '../context/actor-context.js';
 import { ConsentLedger } from '../consent/consent-ledger.js';
 import { DisclosureRefused, PrivacyError } from '../errors.js';
 import { ProcessingGuard } from '../guard/processing-guard.js';
-import { contentHash } from '../registry/canonical-json.js';
+import { PRIVACY_OPTIONS, type PrivacyKernelOptions } from '../privacy.options.js';
+import { canonicalJson } from '../registry/canonical-json.js';
 import { PrivacyRegistryService } from '../registry/privacy-registry.service.js';
 
 export interface DisclosureRequest<P extends object, R> {
@@ -45,16 +47,27 @@ const permits = (allowed: readonly string[], path: string): boolean =>
  * allow-list for the activity (plus the fields the subject consented to); anything else fails
  * closed: nothing is sent, nothing is logged as disclosed, and the error names the fields.
  * Each disclosure is logged: when, to whom, for which activity, about whom, which fields, and a
- * hash of the payload (the values themselves are not kept).
+ * keyed hash (HMAC-SHA256, `disclosureHashKey`) of the payload: the values themselves are not kept, and
+ * without the key the hash cannot be reversed by trying likely values.
  */
 @Injectable()
 export class Discloser {
+  private readonly hashKey: Buffer;
+
   constructor(
     private readonly registry: PrivacyRegistryService,
     private readonly guard: ProcessingGuard,
     private readonly consent: ConsentLedger,
     @InjectDataSource() private readonly dataSource: DataSource,
-  ) {}
+    @Inject(PRIVACY_OPTIONS) options: PrivacyKernelOptions,
+  ) {
+    this.hashKey = options.disclosureHashKey ?? randomBytes(32);
+  }
+
+  /** The keyed hash the log keeps of a payload (hex HMAC-SHA256 of its canonical JSON). */
+  payloadHash(payload: unknown): string {
+    return createHmac('sha256', this.hashKey).update(canonicalJson(payload)).digest('hex');
+  }
 
   /** The fields this recipient may receive for this subject now (base allow-list plus consented fields). */
   async allowedFields(
@@ -86,7 +99,7 @@ export class Discloser {
       return result;
     } finally {
       // A failed call may still have reached the recipient: it is logged too, marked as failed.
-      await this.log(activityId, recipientId, subjectId, fields, contentHash(payload), outcome, manager);
+      await this.log(activityId, recipientId, subjectId, fields, this.payloadHash(payload), outcome, manager);
     }
   }
 

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { ADMIN_AUTHORIZER, BOOTSTRAP_ADMIN_TOKEN_ENABLED } from '@app/privacy/admin/admin-authorizer.js';
+import { STAFF_ACCOUNT_CHECK } from '../../../common/auth/session-check.js';
 import { AppConfig } from '../../../config/app-config.js';
 import { ActiveStaffGuard } from './active-staff.guard.js';
 import { StaffAccounts } from './staff-accounts.service.js';
@@ -16,6 +17,7 @@ import { StaffAdminAuthorizer } from './staff-admin-authorizer.js';
     StaffAccounts,
     ActiveStaffGuard,
     StaffAdminAuthorizer,
+    { provide: STAFF_ACCOUNT_CHECK, useExisting: StaffAccounts },
     { provide: ADMIN_AUTHORIZER, useExisting: StaffAdminAuthorizer },
     {
       provide: BOOTSTRAP_ADMIN_TOKEN_ENABLED,
@@ -23,6 +25,12 @@ import { StaffAdminAuthorizer } from './staff-admin-authorizer.js';
       inject: [AppConfig],
     },
   ],
-  exports: [StaffAccounts, ActiveStaffGuard, ADMIN_AUTHORIZER, BOOTSTRAP_ADMIN_TOKEN_ENABLED],
+  exports: [
+    StaffAccounts,
+    ActiveStaffGuard,
+    STAFF_ACCOUNT_CHECK,
+    ADMIN_AUTHORIZER,
+    BOOTSTRAP_ADMIN_TOKEN_ENABLED,
+  ],
 })
 export class StaffAccessModule {}

@@ -1,20 +1,29 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import type { Actor } from '@app/privacy';
-import type { AdminAuthorizer, AdminRequest } from '@app/privacy/admin/admin-authorizer.js';
+import type {
+  PendingAdminAuthorization,
+  AdminAuthorizer,
+  AdminRequest,
+} from '@app/privacy/admin/admin-authorizer.js';
+import { staffSessionEnded } from '../../../common/auth/auth.guards.js';
 import { TokenService, type TokenClaims } from '../../../common/auth/token.service.js';
 import { ProblemException } from '../../../common/problem/problem.js';
+import { StaffAccounts } from './staff-accounts.service.js';
 
 /**
  * Lets staff accounts use the privacy kernel's admin routes (record, linter, legal holds, audit
- * verification): a valid staff token whose role the kernel requires (privacy-officer or admin).
- * Any other valid staff role is refused with 403; anything that is no valid staff token is left to
- * the kernel (null), which then answers 401.
+ * verification): a valid staff token of an account that is still active with the token's role, and a
+ * role the kernel requires (privacy-officer or admin). The account is checked first: a deactivated
+ * member gets 401 whatever their role, another active role 403. Anything that is no valid staff
+ * token is left to the kernel (null), which then answers 401.
  */
 @Injectable()
 export class StaffAdminAuthorizer implements AdminAuthorizer {
-  constructor(private readonly tokens: TokenService) {}
+  constructor(
+    private readonly tokens: TokenService,
+    private readonly accounts: StaffAccounts,
+  ) {}
 
-  authorize(request: AdminRequest, requiredRoles: string[]): Actor | null {
+  authorize(request: AdminRequest, requiredRoles: string[]): PendingAdminAuthorization | null {
     const header = request.headers.authorization;
     const token = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header)?.[1] : undefined;
     if (!token) return null;
@@ -24,14 +33,18 @@ export class StaffAdminAuthorizer implements AdminAuthorizer {
     } catch {
       return null; // not a token of ours, or expired: maybe the bootstrap token; else the kernel says 401
     }
-    if (claims.kind !== 'staff' || !claims.role) return null;
-    if (!requiredRoles.includes(claims.role))
-      throw new ProblemException(
-        HttpStatus.FORBIDDEN,
-        'forbidden',
-        'Forbidden',
-        'Your role may not use this route: it is for the privacy officer and administrators.',
-      );
-    return { type: 'staff', id: claims.sub, role: claims.role };
+    const role = claims.role;
+    if (claims.kind !== 'staff' || !role) return null;
+    const confirmed = this.accounts.isCurrent(claims.sub, role).then((current) => {
+      if (!current) throw staffSessionEnded();
+      if (!requiredRoles.includes(role))
+        throw new ProblemException(
+          HttpStatus.FORBIDDEN,
+          'forbidden',
+          'Forbidden',
+          'Your role may not use this route: it is for the privacy officer and administrators.',
+        );
+    });
+    return { actor: { type: 'staff', id: claims.sub, role }, confirmed };
   }
 }

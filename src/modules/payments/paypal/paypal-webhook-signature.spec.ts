@@ -1,18 +1,28 @@
 import { describe, expect, it } from '@jest/globals';
 import { randomUUID, sign } from 'node:crypto';
-import { createSelfSignedCertificate } from '../simulators/self-signed-certificate.js';
+import { X509Certificate } from 'node:crypto';
+import {
+  createCertificate,
+  createCertificateChain,
+  createSelfSignedCertificate,
+} from '../simulators/self-signed-certificate.js';
+import { PAYPAL_TRUSTED_ROOTS } from './paypal-roots.js';
 import {
   PaypalLocalVerifier,
   certUrlProblem,
+  keyUsageBits,
   hostAllowed,
   transmissionMessage,
 } from './paypal-webhook-signature.js';
 
 const WEBHOOK_ID = '1JE4291016473214C';
 const CERT_URL = 'https://api.paypal.com/v1/notifications/certs/CERT-360caa42-fca2a594-a5cafa77';
-const { pem, privateKey } = createSelfSignedCertificate('messageverificationcerts.paypal.com');
+const { chainPem: pem, rootPem, privateKey } = createCertificateChain('messageverificationcerts.paypal.com');
 
-function signed(body: string, options: { webhookId?: string; certUrl?: string; algo?: string } = {}) {
+function signed(
+  body: string,
+  options: { webhookId?: string; certUrl?: string; algo?: string; key?: typeof privateKey } = {},
+) {
   const transmissionId = randomUUID();
   const transmissionTime = new Date().toISOString();
   const rawBody = Buffer.from(body);
@@ -27,7 +37,9 @@ function signed(body: string, options: { webhookId?: string; certUrl?: string; a
     headers: {
       'paypal-transmission-id': transmissionId,
       'paypal-transmission-time': transmissionTime,
-      'paypal-transmission-sig': sign('sha256', Buffer.from(message), privateKey).toString('base64'),
+      'paypal-transmission-sig': sign('sha256', Buffer.from(message), options.key ?? privateKey).toString(
+        'base64',
+      ),
       'paypal-cert-url': options.certUrl ?? CERT_URL,
       'paypal-auth-algo': options.algo ?? 'SHA256withRSA',
     },
@@ -44,6 +56,16 @@ const verifier = (now?: Date) =>
       return Promise.resolve(pem);
     },
     now: now ? () => now : undefined,
+    trustedRoots: [rootPem],
+  });
+
+/** A verifier trusting the test root, served `served` at the certificate URL. */
+const serving = (served: string, trustedRoots: readonly string[] = [rootPem]) =>
+  new PaypalLocalVerifier({
+    webhookId: WEBHOOK_ID,
+    certHosts: ['*.paypal.com'],
+    fetchCertificate: () => Promise.resolve(served),
+    trustedRoots,
   });
 
 describe('PayPal webhook signature, checked locally', () => {
@@ -116,5 +138,58 @@ describe('PayPal webhook signature, checked locally', () => {
     });
     const { headers, rawBody } = signed(body);
     await expect(v.problem(headers, rawBody)).resolves.toMatch(/subject/);
+  });
+
+  describe('the certificate chain, to PayPal’s roots', () => {
+    const body2 = JSON.stringify({ id: 'WH-2' });
+
+    it('refuses a self-signed certificate for a PayPal host (a forger without a CA)', async () => {
+      const forged = createSelfSignedCertificate('messageverificationcerts.paypal.com');
+      const { headers, rawBody } = signed(body2, { key: forged.privateKey });
+      await expect(serving(forged.pem).problem(headers, rawBody)).resolves.toMatch(
+        /does not chain to a trusted root/,
+      );
+    });
+
+    it('refuses a chain that ends at another root', async () => {
+      const other = createCertificateChain('messageverificationcerts.paypal.com');
+      const { headers, rawBody } = signed(body2, { key: other.privateKey });
+      await expect(serving(other.chainPem).problem(headers, rawBody)).resolves.toMatch(/trusted root/);
+      // …and the shipped verifier (DigiCert roots) refuses the test chain too.
+      const { headers: h2, rawBody: b2 } = signed(body2);
+      await expect(serving(pem, PAYPAL_TRUSTED_ROOTS).problem(h2, b2)).resolves.toMatch(/trusted root/);
+    });
+
+    it('refuses the signing certificate served without its intermediate', async () => {
+      const leafOnly = pem.slice(0, pem.indexOf('-----END CERTIFICATE-----') + 26);
+      const { headers, rawBody } = signed(body2);
+      await expect(serving(leafOnly).problem(headers, rawBody)).resolves.toMatch(/trusted root/);
+    });
+
+    it('refuses a signing certificate whose key usage does not allow signatures', async () => {
+      for (const keyUsage of ['encipherment', 'none'] as const) {
+        const chain = createCertificateChain('messageverificationcerts.paypal.com', { keyUsage });
+        const { headers, rawBody } = signed(body2, { key: chain.privateKey });
+        await expect(serving(chain.chainPem, [chain.rootPem]).problem(headers, rawBody)).resolves.toMatch(
+          /key usage/,
+        );
+      }
+    });
+
+    it('refuses a CA certificate as the signing certificate', async () => {
+      const ca = createCertificate('messageverificationcerts.paypal.com', { ca: true });
+      const { headers, rawBody } = signed(body2, { key: ca.privateKey });
+      await expect(serving(ca.pem, [ca.pem]).problem(headers, rawBody)).resolves.toMatch(/CA certificate/);
+    });
+
+    it('vendors DigiCert roots that are CAs allowed to sign certificates', () => {
+      expect(PAYPAL_TRUSTED_ROOTS.length).toBeGreaterThanOrEqual(3);
+      for (const root of PAYPAL_TRUSTED_ROOTS) {
+        const certificate = new X509Certificate(root);
+        expect(certificate.subject).toMatch(/CN=DigiCert /);
+        expect(certificate.ca).toBe(true);
+        expect((keyUsageBits(certificate) ?? 0) & 0x04).toBe(0x04);
+      }
+    });
   });
 });

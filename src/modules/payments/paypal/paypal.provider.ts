@@ -25,6 +25,8 @@ export interface PaypalSettings {
   verification: 'local' | 'api';
   /** Hosts PAYPAL-CERT-URL may name (local verification). */
   certHosts: readonly string[];
+  /** PEM roots the webhook certificate must chain to; PayPal's (DigiCert) when absent. */
+  trustedRoots?: readonly string[];
   /** Where PayPal sends the buyer after approving / cancelling (the storefront's pages), if any. */
   returnUrl?: string;
   cancelUrl?: string;
@@ -124,6 +126,7 @@ export class PaypalProvider implements PaymentProvider {
     this.localVerifier = new PaypalLocalVerifier({
       webhookId: settings.webhookId,
       certHosts: settings.certHosts,
+      ...(settings.trustedRoots ? { trustedRoots: settings.trustedRoots } : {}),
     });
   }
 

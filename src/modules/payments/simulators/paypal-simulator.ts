@@ -9,7 +9,7 @@ import {
 } from 'node:crypto';
 import { decimalToMinor, minorToDecimal } from '../money.js';
 import { PAYPAL_AUTH_ALGO, transmissionMessage } from '../paypal/paypal-webhook-signature.js';
-import { createSelfSignedCertificate, type SelfSignedCertificate } from './self-signed-certificate.js';
+import { createCertificateChain, type CertificateChain } from './self-signed-certificate.js';
 import {
   SimServer,
   postWebhook,
@@ -142,7 +142,7 @@ export class PaypalSimulator {
   private readonly tokens = new Set<string>();
   private readonly idempotent = new Map<string, { fingerprint: string; response: SimResponse }>();
   private readonly basic: Buffer;
-  private certificate?: SelfSignedCertificate;
+  private certificate?: CertificateChain;
   webhookUrl: PaypalSimulatorOptions['webhookUrl'];
 
   constructor(private readonly options: PaypalSimulatorOptions) {
@@ -167,7 +167,7 @@ export class PaypalSimulator {
       )
       .route('GET', '/v1/notifications/certs/:name', () => ({
         status: 200,
-        text: this.signingCertificate().pem,
+        text: this.signingCertificate().chainPem,
         headers: { 'content-type': 'application/x-pem-file' },
       }))
       // The buyer's side (www.paypal.com): the approval link approves.
@@ -301,11 +301,19 @@ export class PaypalSimulator {
   }
 
   /** Made on first use: an RSA key takes a moment, and most app boots never send a PayPal webhook. */
-  private signingCertificate(): SelfSignedCertificate {
-    this.certificate ??= createSelfSignedCertificate(new URL(this.baseUrl).hostname.replace(/^\[|\]$/g, ''), {
+  private signingCertificate(): CertificateChain {
+    this.certificate ??= createCertificateChain(new URL(this.baseUrl).hostname.replace(/^\[|\]$/g, ''), {
       organisation: 'PayPal simulator',
     });
     return this.certificate;
+  }
+
+  /**
+   * The root CA of the simulator's signing chain: what the shop trusts instead of PayPal's DigiCert
+   * roots when it talks to this simulator (PAYPAL_WEBHOOK_ROOTS_FILE, or directly in-process).
+   */
+  get rootCertificatePem(): string {
+    return this.signingCertificate().rootPem;
   }
 
   private token(request: SimRequest): SimResponse {
@@ -552,7 +560,7 @@ export class PaypalSimulator {
         String(body.webhook_id),
         Buffer.from(JSON.stringify(body.webhook_event)),
       );
-      const certificate = new X509Certificate(this.signingCertificate().pem);
+      const certificate = new X509Certificate(this.signingCertificate().chainPem);
       ok =
         body.auth_algo === PAYPAL_AUTH_ALGO &&
         body.webhook_id === this.options.webhookId &&

@@ -66,33 +66,109 @@ export interface SelfSignedCertificate {
   privateKey: KeyObject;
 }
 
-/** A 2048-bit RSA key and a self-signed v3 certificate for `commonName`, valid from a minute ago for `days`. */
-export function createSelfSignedCertificate(
+const toPem = (der: Buffer): string =>
+  `-----BEGIN CERTIFICATE-----\n${der
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .trimEnd()}\n-----END CERTIFICATE-----\n`;
+
+const BOOLEAN_TRUE = Buffer.from([0x01, 0x01, 0xff]);
+/** KeyUsage bits (RFC 5280 §4.2.1.3) as a DER BIT STRING: digitalSignature, or keyCertSign + cRLSign. */
+const KEY_USAGE_SIGNING = Buffer.from([0x03, 0x02, 0x07, 0x80]);
+const KEY_USAGE_CA = Buffer.from([0x03, 0x02, 0x01, 0x06]);
+const KEY_USAGE_ENCIPHERMENT_ONLY = Buffer.from([0x03, 0x02, 0x05, 0x20]);
+
+const extension = (id: string, critical: boolean, value: Buffer): Buffer =>
+  sequence(oid(id), ...(critical ? [BOOLEAN_TRUE] : []), tlv(0x04, value));
+
+export interface CertificateOptions {
+  organisation?: string;
+  days?: number;
+  now?: Date;
+  /** Signs with this certificate's key and names it as issuer; self-signed without. */
+  issuer?: { commonName: string; organisation: string; privateKey: KeyObject };
+  /** A CA certificate (basicConstraints CA, keyCertSign) or an end-entity one. */
+  ca?: boolean;
+  /** End-entity key usage: `signing` (digitalSignature, the default) or `encipherment` (no signatures). */
+  keyUsage?: 'signing' | 'encipherment' | 'none';
+}
+
+/** A 2048-bit RSA key and a v3 certificate for `commonName`, valid from a minute ago for `days`. */
+export function createCertificate(
   commonName: string,
-  options: { organisation?: string; days?: number; now?: Date } = {},
+  options: CertificateOptions = {},
 ): SelfSignedCertificate {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const now = options.now ?? new Date();
-  const subject = name(commonName, options.organisation ?? 'Payment simulator');
+  const organisation = options.organisation ?? 'Payment simulator';
+  const subject = name(commonName, organisation);
+  const issuerName = options.issuer ? name(options.issuer.commonName, options.issuer.organisation) : subject;
+  const signingKey = options.issuer?.privateKey ?? privateKey;
   const serial = randomBytes(16);
   serial[0] &= 0x7f;
+  const usage = options.ca
+    ? KEY_USAGE_CA
+    : options.keyUsage === 'encipherment'
+      ? KEY_USAGE_ENCIPHERMENT_ONLY
+      : KEY_USAGE_SIGNING;
+  const extensions = [
+    extension('2.5.29.19', true, options.ca ? sequence(BOOLEAN_TRUE) : sequence()),
+    ...(options.keyUsage === 'none' ? [] : [extension('2.5.29.15', true, usage)]),
+  ];
   const tbs = sequence(
     explicit(0, positiveInteger(Buffer.from([2]))), // v3
     positiveInteger(serial),
     SHA256_WITH_RSA,
-    subject,
+    issuerName,
     sequence(
       time(new Date(now.getTime() - 60_000)),
       time(new Date(now.getTime() + (options.days ?? 365) * 86_400_000)),
     ),
     subject,
     publicKey.export({ type: 'spki', format: 'der' }),
+    explicit(3, sequence(...extensions)),
   );
-  const signature = sign('sha256', tbs, privateKey);
+  const signature = sign('sha256', tbs, signingKey);
   const der = sequence(tbs, SHA256_WITH_RSA, tlv(0x03, Buffer.concat([Buffer.from([0]), signature])));
-  const base64 = der
-    .toString('base64')
-    .replace(/(.{64})/g, '$1\n')
-    .trimEnd();
-  return { pem: `-----BEGIN CERTIFICATE-----\n${base64}\n-----END CERTIFICATE-----\n`, privateKey };
+  return { pem: toPem(der), privateKey };
+}
+
+/** A self-signed end-entity certificate (no issuer): what a forger without a CA would serve. */
+export function createSelfSignedCertificate(
+  commonName: string,
+  options: Omit<CertificateOptions, 'issuer' | 'ca'> = {},
+): SelfSignedCertificate {
+  return createCertificate(commonName, options);
+}
+
+export interface CertificateChain {
+  /** The root CA the verifier must trust (PayPal's is DigiCert's). */
+  rootPem: string;
+  /** What `PAYPAL-CERT-URL` serves: the signing certificate, then the intermediate CA. */
+  chainPem: string;
+  /** The signing certificate's key. */
+  privateKey: KeyObject;
+}
+
+/** Root CA → intermediate CA → signing certificate for `commonName`, the shape PayPal serves. */
+export function createCertificateChain(
+  commonName: string,
+  options: { organisation?: string; keyUsage?: CertificateOptions['keyUsage'] } = {},
+): CertificateChain {
+  const organisation = options.organisation ?? 'Payment simulator';
+  const rootName = { commonName: `${organisation} Root CA`, organisation };
+  const root = createCertificate(rootName.commonName, { organisation, ca: true, days: 3650 });
+  const intermediateName = { commonName: `${organisation} Signing CA`, organisation };
+  const intermediate = createCertificate(intermediateName.commonName, {
+    organisation,
+    ca: true,
+    days: 1825,
+    issuer: { ...rootName, privateKey: root.privateKey },
+  });
+  const leaf = createCertificate(commonName, {
+    organisation,
+    keyUsage: options.keyUsage,
+    issuer: { ...intermediateName, privateKey: intermediate.privateKey },
+  });
+  return { rootPem: root.pem, chainPem: leaf.pem + intermediate.pem, privateKey: leaf.privateKey };
 }
