@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import boundaries from 'eslint-plugin-boundaries';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
@@ -22,6 +23,46 @@ export default tseslint.config(
       ],
       // Nest's DI needs the class itself at run time for constructor parameters: keep value imports there.
       '@typescript-eslint/no-extraneous-class': 'off',
+    },
+  },
+  {
+    // Module boundaries (docs/architecture.md): another module is reached only through its index.ts, and
+    // the privacy kernel imports nothing from the application. Tests, scripts and benchmarks may reach in.
+    files: ['src/**/*.ts', 'libs/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    plugins: { boundaries },
+    settings: {
+      'import/resolver': { typescript: { project: './tsconfig.json' } },
+      'boundaries/elements': [
+        { type: 'module', pattern: 'src/modules/*', capture: ['name'] },
+        { type: 'app', pattern: 'src', partialMatch: false },
+        { type: 'kernel', pattern: 'libs/privacy/src' },
+        { type: 'core', pattern: 'libs/core/src' },
+      ],
+    },
+    rules: {
+      'boundaries/dependencies': [
+        'error',
+        {
+          default: 'allow',
+          policies: [
+            {
+              disallow: { to: { element: { type: 'module', fileInternalPath: '!index.ts' } } },
+              message: 'import another module only through its index.ts (docs/architecture.md)',
+            },
+            {
+              from: { element: { type: 'kernel' } },
+              disallow: { to: { element: { types: { anyOf: ['app', 'module'] } } } },
+              message: 'the privacy kernel imports nothing from src/',
+            },
+            {
+              from: { element: { type: 'core' } },
+              disallow: { to: { element: { types: { anyOf: ['app', 'module', 'kernel'] } } } },
+              message: 'libs/core imports nothing from src/ or libs/privacy',
+            },
+          ],
+        },
+      ],
     },
   },
   {

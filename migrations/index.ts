@@ -15,6 +15,12 @@ import { Payments1795563000000 } from './1795563000000-payments.js';
 import { CreditCheck1795563100000 } from './1795563100000-credit-check.js';
 import { CarrierHandoff1795564000000 } from './1795564000000-carrier-handoff.js';
 import { DataSubjectRights1795565000000 } from './1795565000000-data-subject-rights.js';
+import { BlockedOrderMinimum1795566300000 } from './1795566300000-blocked-order-minimum.js';
+import { PrivacyRequestsForEveryone1795565100000 } from './1795565100000-privacy-requests-for-everyone.js';
+import { Shipping1795566000000 } from './1795566000000-shipping.js';
+import { OrderVatAndShipping1795566100000 } from './1795566100000-order-vat-and-shipping.js';
+import { BusinessCustomers1795566200000 } from './1795566200000-business-customers.js';
+import { OrderMail1795567000000 } from './1795567000000-order-mail.js';
 
 /**
  * Every migration, in order. A migration is never edited after it landed: add a new one
@@ -37,4 +43,10 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   CreditCheck1795563100000,
   CarrierHandoff1795564000000,
   DataSubjectRights1795565000000,
+  PrivacyRequestsForEveryone1795565100000,
+  Shipping1795566000000,
+  OrderVatAndShipping1795566100000,
+  BusinessCustomers1795566200000,
+  BlockedOrderMinimum1795566300000,
+  OrderMail1795567000000,
 ];

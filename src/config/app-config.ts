@@ -221,6 +221,37 @@ export class AppConfig {
   @Max(86_400)
   INQUIRY_RATE_LIMIT_WINDOW_SECONDS = 600;
 
+  /** Privacy requests by email per address (and four times that per client IP) per window; both counted hashed. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  PRIVACY_REQUEST_RATE_LIMIT_MAX = 3;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  PRIVACY_REQUEST_RATE_LIMIT_WINDOW_SECONDS = 3600;
+
+  /** Cron of the job that runs scheduled erasures and retries failed request steps (Europe/Berlin). */
+  @IsString()
+  PRIVACY_REQUEST_STEPS_CRON = '*/10 * * * *';
+
+  /** Days after delivery an erasure waits (the consumer's withdrawal period, § 355 BGB: 14). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60)
+  PRIVACY_ERASURE_WITHDRAWAL_DAYS = 14;
+
+  /** How long the download link of an Art. 20 export works. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(720)
+  PRIVACY_EXPORT_LINK_TTL_HOURS = 72;
+
   /** Write the web server access log (registry activity access-log). */
   @Transform(toBool)
   @IsBoolean()
@@ -324,6 +355,57 @@ export class AppConfig {
   @Min(1)
   @Max(86_400)
   REGISTRATION_WINDOW_SECONDS = 3600;
+
+  /**
+   * Email (src/modules/notifications). `dev-mailbox` (the default) writes each message to the
+   * outbound_message table instead of sending it; `smtp` sends through SMTP_HOST with nodemailer.
+   */
+  @IsIn(['dev-mailbox', 'smtp'])
+  MAIL_TRANSPORT: 'dev-mailbox' | 'smtp' = 'dev-mailbox';
+
+  /** The From address of every email. */
+  @IsString()
+  MAIL_FROM = 'Example Skin Analysis Devices GmbH <shop@shop.example>';
+
+  /** SMTP server (the mail provider's submission host); required with MAIL_TRANSPORT=smtp. */
+  @ValidateIf((c: AppConfig) => c.MAIL_TRANSPORT === 'smtp')
+  @IsString()
+  @MinLength(1, { message: 'required when MAIL_TRANSPORT is smtp' })
+  SMTP_HOST = '';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  SMTP_PORT = 587;
+
+  /** true: TLS from the first byte (port 465); false: STARTTLS on a plain connection (port 587). */
+  @Transform(toBool)
+  @IsBoolean()
+  SMTP_SECURE = false;
+
+  /** Refuse to send unless the connection is encrypted (STARTTLS required). Only tests turn it off. */
+  @Transform(toBool)
+  @IsBoolean()
+  SMTP_REQUIRE_TLS = true;
+
+  /** SMTP credentials; both empty: no authentication. */
+  @IsString()
+  SMTP_USER = '';
+
+  @IsString()
+  SMTP_PASSWORD = '';
+
+  /** Minutes a card or PayPal order may stay unpaid before a job cancels it and releases its stock. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(7 * 24 * 60)
+  UNPAID_ORDER_TIMEOUT_MINUTES = 30;
+
+  /** Cron schedule of the job that cancels unpaid card and PayPal orders (pg-boss, Europe/Berlin). */
+  @IsString()
+  UNPAID_ORDER_SWEEP_CRON = '* * * * *';
 
   /**
    * Payments (src/modules/payments). `auto`: a provider without keys (Stripe, PayPal) runs against a local
@@ -695,6 +777,64 @@ export class AppConfig {
   @Min(1)
   @Max(3650)
   PARTNER_WEBHOOK_LOG_RETENTION_DAYS = 90;
+
+  // --- Invoicing, VAT and business customers (modules vat, business-customers, invoicing) ---
+
+  /** The seller as every invoice names it (§ 14(4) Nr. 1 UStG). */
+  @IsString()
+  @MinLength(1)
+  SELLER_NAME = 'DermaView Medizintechnik GmbH';
+
+  @IsString()
+  @MinLength(1)
+  SELLER_STREET = 'Siemensring 98';
+
+  @IsString()
+  @MinLength(1)
+  SELLER_POSTAL_CODE = '47877';
+
+  @IsString()
+  @MinLength(1)
+  SELLER_CITY = 'Willich';
+
+  /** The shop's own VAT ID (§ 14(4) Nr. 2, § 14a UStG); also the requester of VIES checks. */
+  @Matches(/^DE\d{9}$/, { message: 'a German VAT ID (DE and 9 digits)' })
+  SELLER_VAT_ID = 'DE123456789';
+
+  /** The tax number (Steuernummer), printed beside the VAT ID; empty to leave it out. */
+  @IsString()
+  SELLER_TAX_NUMBER = '';
+
+  /** Contact email for invoice questions, printed on invoices and in the e-invoice (BT-43). */
+  @IsString()
+  @MinLength(3)
+  SELLER_EMAIL = 'rechnung@example.org';
+
+  /** The IBAN customers pay invoices to, printed on invoices and in the e-invoice (BT-84); empty to leave out. */
+  @IsString()
+  SELLER_IBAN = '';
+
+  /**
+   * Whether consumer deliveries to other member states carry the destination state's VAT (One-Stop-Shop,
+   * the shop is above the EU-wide 10,000 EUR threshold of § 3c(4) UStG or opted in). Off: German VAT.
+   */
+  @Transform(toBool)
+  @IsBoolean()
+  VAT_OSS_DESTINATION_TAXATION = true;
+
+  /**
+   * VIES checkVatService endpoint. Unset: development and tests use the in-process simulator (logged as
+   * such); production never falls back to it: VAT IDs stay unconfirmed (taxed like consumers) until set.
+   */
+  @ValidateIf((c: AppConfig) => c.VIES_URL !== '')
+  @Matches(/^https?:\/\/\S+$/, { message: 'an http(s):// URL' })
+  VIES_URL = '';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(500)
+  @Max(60_000)
+  VIES_TIMEOUT_MS = 8000;
 }
 
 export class ConfigurationError extends Error {

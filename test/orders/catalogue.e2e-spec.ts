@@ -61,6 +61,7 @@ describe('the catalogue', () => {
         priceCents: expect.any(Number),
         currency: 'EUR',
         vatRateBp: expect.any(Number),
+        weightGrams: expect.any(Number),
         inStock: true,
       });
       const names = body.items.map((p: { name: string }) => p.name);

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { TokenService } from '../../src/common/auth/token.service.js';
-import { leafPaths, type RecordedRequest } from '../../src/modules/payments/simulators/sim-http.js';
+import { leafPaths, type RecordedRequest } from '../../src/common/simulators/sim-http.js';
 import { startFakePaypal, type FakePaypal } from '../fakes/paypal/index.js';
 import { startFakeStripe, type FakeStripe } from '../fakes/stripe/index.js';
 import { startTestApp, staffToken, type TestApp } from '../helpers/test-app.js';

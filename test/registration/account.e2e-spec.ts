@@ -153,18 +153,20 @@ describe('my account: profile, address book and consents', () => {
       expect((await send(b, 'PATCH', '/api/v1/shop/me', { email: a.email })).statusCode).toBe(200);
     });
 
-    it('refuses rectification while processing is restricted (Art. 18)', async () => {
+    it('lets the person rectify their own data while processing is restricted (Art. 18(1)(a) waits for it)', async () => {
       const c = await signedInCustomer(t);
       await t.app
         .get(SubjectControls)
         .restrict(`customer:${c.id}`, 'accuracy contested', 'privacy-officer:1');
       const res = await send(c, 'PATCH', '/api/v1/shop/me', { lastName: 'Other' });
-      expect(res.statusCode).toBe(403);
-      expect(res.json()).toMatchObject({
-        type: 'urn:storefront:problem:processing-refused',
-        reason: 'restricted',
+      expect(res.statusCode).toBe(200);
+      expect((await get(c, '/api/v1/shop/me')).json()).toMatchObject({ lastName: 'Other' });
+      // Anything else stays stopped: a password change is not the rectification the restriction waits for.
+      const password = await send(c, 'POST', '/api/v1/shop/me/password', {
+        currentPassword: c.password,
+        newPassword: 'A-Brand-New-Secret-42',
       });
-      expect((await get(c, '/api/v1/shop/me')).json()).toMatchObject({ lastName: 'Mustermann' });
+      expect(password.statusCode).toBe(403);
     });
 
     it('changes the password only with the current one, and ends every other session', async () => {

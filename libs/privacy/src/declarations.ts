@@ -162,6 +162,11 @@ export interface ActivityDeclaration {
   measures: string[];
   /** A data protection impact assessment is due (Art. 35). */
   dpiaRequired?: boolean;
+  /**
+   * Where the written assessment (Art. 35(7): description, necessity, risks, measures) is kept: a path in
+   * the repository (e.g. `docs/dpia/device-analysis.md`) or a URL. Required for special categories.
+   */
+  dpiaReference?: string;
   automatedDecision?: AutomatedDecision;
   /**
    * For 6(1)(f): the compelling legitimate grounds that override an objection (Art. 21(1)), e.g. the

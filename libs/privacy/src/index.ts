@@ -4,6 +4,7 @@ export * from './errors.js';
 export * from './privacy.options.js';
 export { PrivacyModule } from './privacy.module.js';
 export { ActorContext, type Actor } from './context/actor-context.js';
+export { PrivacySignals, type PrivacySignalState } from './context/privacy-signals.js';
 export { BootstrapAdminGuard } from './admin/admin.guard.js';
 export { ConsentLedger, type ConsentWording, type ConsentState } from './consent/consent-ledger.js';
 export { ProcessingGuard, needsConsent, type ProcessingCheck } from './guard/processing-guard.js';

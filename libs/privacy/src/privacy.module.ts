@@ -1,3 +1,5 @@
+import { APP_GUARD } from '@nestjs/core';
+import { PrivacySignalsGuard } from './context/privacy-signals.js';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -55,7 +57,11 @@ export class PrivacyModule {
         RetentionModule,
       ],
       controllers: [PrivacyAdminController],
-      providers: [{ provide: PRIVACY_OPTIONS, useValue: options }, ...services],
+      providers: [
+        { provide: PRIVACY_OPTIONS, useValue: options },
+        { provide: APP_GUARD, useClass: PrivacySignalsGuard },
+        ...services,
+      ],
       exports: [PRIVACY_OPTIONS, ...services, AuditModule, RetentionModule],
     };
   }

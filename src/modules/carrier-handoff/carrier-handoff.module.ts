@@ -8,11 +8,17 @@ import {
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { JobQueue, PrivacyModule, RetentionPolicies, RightsRegistry } from '@app/privacy';
 import { AppConfig } from '../../config/app-config.js';
-import { OrdersModule } from '../orders/orders.module.js';
-import { OrderTransitionHooks } from '../orders/order-transition-hooks.js';
+import {
+  ORDER_NOTICES,
+  OrderNoticeHooks,
+  OrdersModule,
+  OrderTransitionHooks,
+  type OrderTransition,
+} from '../orders/index.js';
 import { CarrierCircuits } from './carrier-circuits.js';
 import { CARRIER_HANDOFF, HANDOFF_CATEGORIES } from './carrier-handoff.declarations.js';
 import { LOGISTICS_PARTNER } from './carrier-handoff.recipients.js';
+import { CarrierPrivacyNotices } from './carrier-privacy-notices.js';
 import { CarrierHandoffRights } from './carrier-handoff.rights.js';
 import { HANDOFF_SETTINGS, handoffSettings, type HandoffSettings } from './carrier-handoff.settings.js';
 import { CARRIER_SETUP, createCarrierSetup, type CarrierSetup } from './carriers.js';
@@ -51,14 +57,17 @@ import { ShipmentsAdminController } from './shipments-admin.controller.js';
     ShipmentLifecycle,
     ShipmentQueries,
     CarrierHandoffRights,
+    CarrierPrivacyNotices,
   ],
   exports: [ShipmentLifecycle, ShipmentQueries, ShipmentStore, HANDOFF_SETTINGS],
 })
 export class CarrierHandoffModule implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
+    private readonly privacyNotices: CarrierPrivacyNotices,
     private readonly rights: RightsRegistry,
     private readonly retention: RetentionPolicies,
     private readonly hooks: OrderTransitionHooks,
+    private readonly orderNotices: OrderNoticeHooks,
     private readonly jobs: JobQueue,
     private readonly worker: HandoffWorker,
     private readonly lifecycle: ShipmentLifecycle,
@@ -70,6 +79,7 @@ export class CarrierHandoffModule implements OnModuleInit, OnApplicationBootstra
   async onModuleInit(): Promise<void> {
     this.rights.registerExporter(this.handoffRights);
     this.rights.registerEraser(this.handoffRights);
+    this.rights.registerRecipientNotifier(this.privacyNotices);
     this.retention.register({
       id: 'carrier-handoff.labels',
       activityId: CARRIER_HANDOFF.id,
@@ -84,7 +94,26 @@ export class CarrierHandoffModule implements OnModuleInit, OnApplicationBootstra
     });
     this.hooks.on('packed', (transition) => this.lifecycle.onPacked(transition));
     this.hooks.on('refunded', (transition) => this.lifecycle.onRefunded(transition));
+    this.hooks.on('handed_to_carrier', (transition) => this.notifyShipped(transition));
     await this.worker.register();
+  }
+
+  /**
+   * The buyer's shipping email, in the transaction that hands the order over: the newest shipment of
+   * the order with a tracking number gives the carrier and the number (ids only travel in the job).
+   */
+  private async notifyShipped(transition: OrderTransition): Promise<void> {
+    const rows: { carrier: string; tracking_number: string | null }[] = await transition.manager.query(
+      `select carrier, tracking_number from shipment
+        where order_id = $1 and status <> 'cancelled'
+        order by (tracking_number is not null) desc, created_at desc limit 1`,
+      [transition.orderId],
+    );
+    const shipment = rows[0];
+    await this.orderNotices.notify(transition, ORDER_NOTICES.shipped, {
+      carrier: shipment?.carrier ?? 'unknown',
+      ...(shipment?.tracking_number ? { trackingNumber: shipment.tracking_number } : {}),
+    });
   }
 
   /** Where workers run, look at once for shipments a worker killed before this start left behind. */

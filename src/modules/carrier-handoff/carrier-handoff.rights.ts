@@ -8,7 +8,7 @@ import type {
   PersonalDataExporter,
 } from '@app/privacy';
 import type { EntityManager } from 'typeorm';
-import { ACCOUNTING_VOUCHERS } from '../orders/orders.declarations.js';
+import { ACCOUNTING_VOUCHERS } from '../orders/index.js';
 import type { CarrierId } from './carrier.port.js';
 import { CARRIER_HANDOFF, HANDOFF_CATEGORIES } from './carrier-handoff.declarations.js';
 import type { ShipmentStatus } from './shipment.entity.js';

@@ -73,7 +73,30 @@ export interface CarrierAdapter {
   /** Cancels a shipment that has not been handed over yet (a refunded order). */
   cancelShipment(carrierReference: string, reference: string): Promise<void>;
   trackingStatus(trackingNumber: string): Promise<TrackingStatus>;
+  /**
+   * Art. 19 GDPR: tells the carrier that the person behind these parcels had their data erased,
+   * rectified or restricted. Carriers take such notices at their data-protection contact; the adapters
+   * model it as `POST <api>/privacy-notices` with the API's own credentials (the simulators serve it).
+   */
+  sendPrivacyNotice(notice: CarrierPrivacyNotice): Promise<void>;
 }
+
+/** What a carrier is told under Art. 19: ids only, never the person's data. */
+export interface CarrierPrivacyNotice {
+  noticeId: string;
+  kind: 'erasure' | 'rectification' | 'restriction';
+  /** The parcel numbers the carrier knows the person's shipments by. */
+  parcelNumbers: string[];
+  occurredAt: Date;
+}
+
+export const privacyNoticeBody = (n: CarrierPrivacyNotice): Record<string, unknown> => ({
+  noticeId: n.noticeId,
+  type: n.kind,
+  legalBasis: 'Art. 19 GDPR',
+  parcelNumbers: n.parcelNumbers,
+  occurredAt: n.occurredAt.toISOString(),
+});
 
 /** Why a carrier call failed for now; the attempt is repeated later. Messages carry no request data. */
 export class CarrierUnavailable extends Error {

@@ -3,8 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Discloser, DisclosureRefused, JobQueue, ProcessingRefused } from '@app/privacy';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ProblemException } from '../../common/problem/problem.js';
-import { OrderReader } from '../orders/order-reader.js';
-import { OrderStateMachine, type OrderStatus } from '../orders/order-state-machine.js';
+import { OrderReader, OrderStateMachine, type OrderStatus } from '../orders/index.js';
 import { backoffSeconds } from './backoff.js';
 import {
   CarrierRejected,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { fieldPaths } from '@app/privacy';
-import type { OrderView } from '../orders/order-view.js';
+import type { OrderView } from '../orders/index.js';
 import { CARRIER_ALLOW_LIST } from './carrier-handoff.declarations.js';
 import { parcelRecipient } from './parcel-recipient.js';
 

@@ -1,4 +1,4 @@
-import type { OrderView } from '../orders/order-view.js';
+import type { OrderView } from '../orders/index.js';
 import type { ParcelRecipient } from './carrier.port.js';
 
 const present = (value: string | null | undefined): string | undefined => {

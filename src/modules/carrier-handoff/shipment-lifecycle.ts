@@ -2,9 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { JobQueue, PrivacyRegistryService } from '@app/privacy';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { OrderStatus } from '../orders/order-state-machine.js';
-import { OrderStateMachine } from '../orders/order-state-machine.js';
-import type { OrderTransition } from '../orders/order-transition-hooks.js';
+import { type OrderStatus, OrderStateMachine, type OrderTransition } from '../orders/index.js';
 import { CARRIER_HANDOFF } from './carrier-handoff.declarations.js';
 import {
   implausibleTime,

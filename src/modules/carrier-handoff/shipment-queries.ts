@@ -7,7 +7,7 @@ import { CarrierCircuits } from './carrier-circuits.js';
 import { CARRIER_HANDOFF, HANDOFF_CATEGORIES } from './carrier-handoff.declarations.js';
 import { labelNotFound, shipmentNotFound } from './carrier-handoff.problems.js';
 import { CARRIER_SETUP, type CarrierSetup } from './carriers.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { decodeCursor, encodeCursor } from '../../common/pagination/cursor.js';
 import type { ShipmentStatus } from './shipment.entity.js';
 import { SHIPMENT_COLUMNS, SHIPMENT_READABLE, ShipmentStore, type ShipmentRow } from './shipment-store.js';
 

@@ -21,7 +21,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { StaffAuthGuard, StaffRoles } from '../../common/auth/auth.guards.js';
-import { ActiveStaffGuard } from '../back-office/staff/active-staff.guard.js';
+import { ActiveStaffGuard } from '../back-office/index.js';
 import { ShipmentLifecycle } from './shipment-lifecycle.js';
 import { ShipmentQueries } from './shipment-queries.js';
 import {

@@ -48,6 +48,16 @@ export interface CreditAgency {
   readonly configured: boolean;
   /** Throws CreditAgencyUnavailable when the agency cannot be asked or gives no usable answer. */
   check(request: CreditAgencyRequest): Promise<CreditAgencyAnswer>;
+  /**
+   * Art. 19 GDPR: tells the agency that the person behind these checks (its references) had their
+   * data erased, rectified or restricted. Throws CreditAgencyUnavailable when it cannot be told now.
+   */
+  sendPrivacyNotice(notice: {
+    noticeId: string;
+    kind: 'erasure' | 'rectification' | 'restriction';
+    references: string[];
+    occurredAt: Date;
+  }): Promise<void>;
 }
 
 /**

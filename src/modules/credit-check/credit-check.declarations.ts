@@ -51,7 +51,11 @@ export const CREDIT_CHECK = defineActivity({
     'checked (the checkout says so before any data is sent); a negative result has a limited effect because ' +
     'card and PayPal are always offered for the same order, the person can contest it and have a member of ' +
     'staff review it (Art. 22(3); CJEU C-634/21), and an objection (Art. 21) stops all further checks. The ' +
-    "person's interests therefore do not override the shop's interest.",
+    "person's interests therefore do not override the shop's interest. Global Privacy Control: a request " +
+    'carrying `Sec-GPC: 1` is an objection by automated means (Art. 21(5)) to this optional processing. The check ' +
+    'is not necessary for the contract, because card and PayPal are always available for the same order, so the ' +
+    'shop does not claim compelling grounds: with the signal no check runs and nothing is sent to the agency; ' +
+    'SEPA direct debit and invoice are declined politely and card and PayPal are offered.',
   dataSubjects: ['customers', 'guests'],
   dataCategories: [
     {
@@ -117,6 +121,7 @@ export const CREDIT_CHECK = defineActivity({
   ],
   measures: [
     'Checks only for SEPA direct debit and invoice and only above a configured amount; enforced in code, not by staff',
+    'A request with Sec-GPC: 1 runs no check (the processing guard refuses it) and is offered card and PayPal',
     "Data leaves only through the kernel's Discloser: fields outside the allow-list fail closed, every disclosure is logged",
     'The date of birth is sent only when the agency demands it and is never written to the database or the logs',
     'Encrypted transport (TLS) to the agency, authenticated with an API key kept outside the code',

@@ -1,8 +1,9 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { PrivacyModule, RetentionPolicies, RightsRegistry } from '@app/privacy';
-import { OrdersModule } from '../orders/orders.module.js';
+import { OrdersModule } from '../orders/index.js';
 import { CREDIT_APPROVAL } from './credit-approval.port.js';
+import { CreditAgencyPrivacyNotices } from './credit-agency-privacy-notices.js';
 import { CreditAgencyConnection, creditAgencyProvider } from './credit-agency.provider.js';
 import { CreditCheckAdminController, CreditCheckShopController } from './credit-check.controllers.js';
 import { CREDIT_CHECK } from './credit-check.declarations.js';
@@ -33,6 +34,7 @@ import { CustomerOrGuestGuard, RequesterSubjects } from './shop-requester.js';
     { provide: CREDIT_APPROVAL, useExisting: CreditCheckService },
     CreditReviewService,
     CreditCheckRights,
+    CreditAgencyPrivacyNotices,
     CustomerOrGuestGuard,
     RequesterSubjects,
     { provide: GUEST_ORDER_ACCESS, useClass: OrdersGuestAccess },
@@ -44,11 +46,13 @@ export class CreditCheckModule implements OnModuleInit {
     private readonly rights: RightsRegistry,
     private readonly retention: RetentionPolicies,
     private readonly credits: CreditCheckRights,
+    private readonly agencyNotices: CreditAgencyPrivacyNotices,
   ) {}
 
   onModuleInit(): void {
     this.rights.registerExporter(this.credits);
     this.rights.registerEraser(this.credits);
+    this.rights.registerRecipientNotifier(this.agencyNotices);
     this.retention.register(CREDIT_CHECK_RETENTION);
   }
 }

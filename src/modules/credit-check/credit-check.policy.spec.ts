@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { checkNeed, decide, describeLogic, type CreditCheckPolicy } from './credit-check.policy.js';
+import {
+  checkNeed,
+  decide,
+  describeLogic,
+  factorsWeighed,
+  type CreditCheckPolicy,
+} from './credit-check.policy.js';
 
 const policy: CreditCheckPolicy = { minAmountCents: 5_000, yellowMaxCents: 20_000, retentionDays: 90 };
 
@@ -51,5 +57,24 @@ describe('the credit-check policy', () => {
     expect(logic).toContain('300.00 EUR');
     expect(logic).toContain('60 days');
     expect(logic).toMatch(/Green.*Yellow.*Red/s);
+  });
+
+  it('names the factors that weighed in one decision (Art. 15(1)(h))', () => {
+    const factors = factorsWeighed(
+      { minAmountCents: 5_000, yellowMaxCents: 20_000, retentionDays: 90 },
+      {
+        method: 'invoice',
+        totalCents: 25_000,
+        currency: 'EUR',
+        outcome: 'answered',
+        result: 'yellow',
+        score: 81.5,
+        dateOfBirthSent: false,
+        reviewDecision: null,
+      },
+    );
+    expect(factors.join('\n')).toMatch(
+      /invoice.*\n.*250\.00 EUR.*50\.00 EUR.*\n.*yellow, with its score 81\.5.*\n.*200\.00 EUR; this amount is above/s,
+    );
   });
 });

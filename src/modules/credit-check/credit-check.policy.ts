@@ -105,6 +105,50 @@ export function decide(
 }
 
 /**
+ * The factors that weighed in one person's decision, in the order the rules apply them (Art. 15(1)(h),
+ * CJEU C-203/22: not only the general logic, but what led to this result).
+ */
+export function factorsWeighed(
+  policy: CreditCheckPolicy,
+  check: {
+    method: PaymentMethod;
+    totalCents: number;
+    currency: string;
+    outcome: CheckOutcome;
+    result: TrafficLight | null;
+    score: number | null;
+    dateOfBirthSent: boolean;
+    reviewDecision: string | null;
+  },
+): string[] {
+  const method = methodLabel(check.method);
+  const factors = [
+    `Payment method: ${method}, on which the shop delivers before it is paid (a credit risk).`,
+    `Amount: ${formatAmount(check.totalCents, check.currency)}, at or above the checking threshold of ${formatAmount(policy.minAmountCents, check.currency)}.`,
+  ];
+  if (check.outcome === 'agency-unavailable') {
+    factors.push('The credit agency gave no answer; without one the method is declined.');
+  } else if (check.outcome === 'date-of-birth-required') {
+    factors.push(
+      check.dateOfBirthSent
+        ? 'The agency could not identify you even with your date of birth.'
+        : 'The agency could not identify you by name and address alone.',
+    );
+  } else {
+    factors.push(
+      `The agency's traffic light: ${check.result ?? 'none'}${check.score !== null ? `, with its score ${check.score} (the agency's own scale; the shop uses only the traffic light)` : ''}.`,
+    );
+    if (check.result === 'yellow') {
+      factors.push(
+        `Yellow allows up to ${formatAmount(policy.yellowMaxCents, check.currency)}; this amount is ${check.totalCents <= policy.yellowMaxCents ? 'within' : 'above'} that limit.`,
+      );
+    }
+  }
+  if (check.reviewDecision) factors.push(`A member of staff reviewed the decision: ${check.reviewDecision}.`);
+  return factors;
+}
+
+/**
  * The meaningful information about the logic involved (Art. 15(1)(h)), with the thresholds in force.
  * `currency` is the shop's currency, in which the thresholds are counted.
  */

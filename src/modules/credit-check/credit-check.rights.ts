@@ -71,6 +71,7 @@ export class CreditCheckRights implements PersonalDataExporter, PersonalDataEras
             }
           : null,
         automatedDecisionLogic: logic,
+        factorsWeighed: this.checks.factors(view),
       };
       return {
         recordType: CREDIT_CHECK_RECORD,

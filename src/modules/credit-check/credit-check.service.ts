@@ -13,6 +13,7 @@ import {
   type CreditApprovalResult,
   type MethodWithoutCreditRisk,
   type OrderForCreditApproval,
+  type PaymentMethod,
 } from './credit-approval.port.js';
 import {
   CREDIT_AGENCY,
@@ -20,6 +21,7 @@ import {
   type CreditAgency,
   type CreditAgencyAnswer,
   type CreditAgencyRequest,
+  type TrafficLight,
 } from './credit-agency.port.js';
 import {
   CREDIT_AGENCY_RECIPIENT_ID,
@@ -31,6 +33,7 @@ import {
   checkNeed,
   decide,
   describeLogic,
+  factorsWeighed,
   type CheckOutcome,
   type CreditCheckPolicy,
 } from './credit-check.policy.js';
@@ -231,6 +234,20 @@ export class CreditCheckService implements CreditApproval {
       order: { requestedAt: 'DESC' },
     });
     return latest ? this.answerFor(latest) : null;
+  }
+
+  /** What weighed in this check's decision (Art. 15(1)(h)). */
+  factors(view: CreditCheckView): string[] {
+    return factorsWeighed(this.policy, {
+      method: view.paymentMethod as PaymentMethod,
+      totalCents: view.totalCents,
+      currency: view.currency,
+      outcome: view.outcome,
+      result: view.result as TrafficLight | null,
+      score: view.score,
+      dateOfBirthSent: view.dateOfBirthSent,
+      reviewDecision: view.review?.decision ?? null,
+    });
   }
 
   /** The logic text with the amounts in force (Art. 15(1)(h)). */

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { OrderReader } from '../orders/order-reader.js';
-import { OrderSecrets } from '../orders/order-secrets.js';
+import { OrderReader, OrderSecrets } from '../orders/index.js';
 import type { GuestOrderAccess } from './guest-order-access.port.js';
 
 /**

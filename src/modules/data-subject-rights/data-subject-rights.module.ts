@@ -1,13 +1,38 @@
 import { Module } from '@nestjs/common';
 import { PrivacyModule } from '@app/privacy';
+import { InquiriesModule } from '../inquiries/index.js';
+import { NotificationsModule } from '../notifications/index.js';
+import { OrdersModule } from '../orders/index.js';
 import { DATA_SUBJECT_RIGHTS } from './data-subject-rights.declarations.js';
-import { PrivacyRequestsAdminController, PrivacyRequestsController } from './privacy-requests.controller.js';
+import { PrivacyRequestStore } from './privacy-request.store.js';
+import {
+  DATA_SUBJECT_RIGHTS_GUARDS,
+  PrivacyRequestsAdminController,
+  PrivacyRequestsController,
+} from './privacy-requests.controller.js';
 import { PrivacyRequests } from './privacy-requests.service.js';
+import { RecipientNotices } from './recipient-notices.js';
+import { RequestCodes } from './request-codes.js';
 
-/** Arts. 15-21: the person's requests, answered from the kernel's registry, exporters and erasers. */
+/**
+ * Arts. 15-21 for everyone (account holders, guests, inquirers; requests recorded by staff), with
+ * identity verification, deadlines, confirmation of erasure and the Art. 19 notices to recipients.
+ */
 @Module({
-  imports: [PrivacyModule.forFeature({ activities: [DATA_SUBJECT_RIGHTS] })],
+  imports: [
+    PrivacyModule.forFeature({ activities: [DATA_SUBJECT_RIGHTS] }),
+    NotificationsModule,
+    OrdersModule,
+    InquiriesModule,
+  ],
   controllers: [PrivacyRequestsController, PrivacyRequestsAdminController],
-  providers: [PrivacyRequests],
+  providers: [
+    PrivacyRequests,
+    PrivacyRequestStore,
+    RecipientNotices,
+    RequestCodes,
+    ...DATA_SUBJECT_RIGHTS_GUARDS,
+  ],
+  exports: [PrivacyRequests],
 })
 export class DataSubjectRightsModule {}

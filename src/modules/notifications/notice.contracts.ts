@@ -27,7 +27,17 @@ export interface NoticeRecipient {
   email: string;
   /** For the salutation; null when the recipient has no name on record. */
   displayName: string | null;
+  /** The language the recipient reads notices in; German when not known. */
+  locale?: NoticeLocale;
+  /**
+   * What the resolver read with the recipient for the template (an order's number, lines and
+   * totals): read when the notice is sent, like the address, never carried in the job.
+   */
+  details?: unknown;
 }
+
+export const NOTICE_LOCALES = ['de', 'en'] as const;
+export type NoticeLocale = (typeof NOTICE_LOCALES)[number];
 
 /**
  * Reads a recipient of one kind when a notice is sent; null when the person no longer exists (erased,

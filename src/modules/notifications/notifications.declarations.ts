@@ -37,7 +37,7 @@ export const CUSTOMER_NOTIFICATIONS = defineActivity({
   ],
   source: { kind: 'data-subject' },
   disclosures: [],
-  processors: ['hosting-provider'],
+  processors: ['hosting-provider', 'mail-provider'],
   retention: [
     {
       kind: 'duration',

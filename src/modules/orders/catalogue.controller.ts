@@ -19,7 +19,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { StaffAuthGuard, StaffRoles } from '../../common/auth/auth.guards.js';
-import { ActiveStaffGuard } from '../back-office/staff/active-staff.guard.js';
+import { ActiveStaffGuard } from '../back-office/index.js';
 import { Catalogue } from './catalogue.js';
 import {
   AdminProductPage,

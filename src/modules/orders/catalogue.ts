@@ -18,6 +18,7 @@ interface ProductRow {
   price_cents: number;
   currency: string;
   vat_rate_bp: number;
+  weight_grams: number | null;
   stock: number;
   active: boolean;
   created_at: Date;
@@ -32,7 +33,7 @@ export interface Page<T> {
 }
 
 const COLUMNS =
-  'id, sku, name, description, price_cents, currency, vat_rate_bp, stock, active, created_at, updated_at';
+  'id, sku, name, description, price_cents, currency, vat_rate_bp, weight_grams, stock, active, created_at, updated_at';
 
 const shopProduct = (r: ProductRow): ShopProductResponse => ({
   id: r.id,
@@ -42,6 +43,7 @@ const shopProduct = (r: ProductRow): ShopProductResponse => ({
   priceCents: r.price_cents,
   currency: r.currency.trim(),
   vatRateBp: r.vat_rate_bp,
+  weightGrams: r.weight_grams,
   inStock: r.stock > 0,
 });
 
@@ -86,8 +88,8 @@ export class Catalogue {
   async create(dto: CreateProductDto): Promise<AdminProductResponse> {
     try {
       const rows: ProductRow[] = await this.dataSource.query(
-        `insert into product (sku, name, description, price_cents, currency, vat_rate_bp, stock, active)
-         values ($1, $2, $3, $4, $5, $6, $7, $8)
+        `insert into product (sku, name, description, price_cents, currency, vat_rate_bp, stock, active, weight_grams)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          returning ${COLUMNS}`,
         [
           dto.sku,
@@ -98,6 +100,7 @@ export class Catalogue {
           dto.vatRateBp,
           dto.stock,
           dto.active ?? true,
+          dto.weightGrams ?? null,
         ],
       );
       return adminProduct(rows[0]);
@@ -127,6 +130,7 @@ export class Catalogue {
     if (dto.description !== undefined) set('description', dto.description);
     if (dto.priceCents !== undefined) set('price_cents', dto.priceCents);
     if (dto.vatRateBp !== undefined) set('vat_rate_bp', dto.vatRateBp);
+    if (dto.weightGrams !== undefined) set('weight_grams', dto.weightGrams);
     if (dto.stock !== undefined) set('stock', dto.stock);
     if (dto.stockAdjustment !== undefined) set('stock', dto.stockAdjustment, (p) => `stock + ${p}::int`);
     if (dto.active !== undefined) set('active', dto.active);

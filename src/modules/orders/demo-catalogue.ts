@@ -5,6 +5,8 @@ export interface DemoProduct {
   priceCents: number;
   vatRateBp: 1900 | 700;
   stock: number;
+  /** Grams per piece as shipped. */
+  weightGrams: number;
 }
 
 /** The demo catalogue of `npm run seed` and of the first start on the embedded database. */
@@ -18,6 +20,7 @@ export const DEMO_CATALOGUE: readonly DemoProduct[] = [
     priceCents: 249_900,
     vatRateBp: 1900,
     stock: 25,
+    weightGrams: 4200,
   },
   {
     sku: 'DV-GO',
@@ -26,6 +29,7 @@ export const DEMO_CATALOGUE: readonly DemoProduct[] = [
     priceCents: 89_900,
     vatRateBp: 1900,
     stock: 60,
+    weightGrams: 450,
   },
   {
     sku: 'DV-LENS-UV',
@@ -34,6 +38,7 @@ export const DEMO_CATALOGUE: readonly DemoProduct[] = [
     priceCents: 14_900,
     vatRateBp: 1900,
     stock: 120,
+    weightGrams: 120,
   },
   {
     sku: 'DV-STAND-RL',
@@ -42,6 +47,7 @@ export const DEMO_CATALOGUE: readonly DemoProduct[] = [
     priceCents: 7_900,
     vatRateBp: 1900,
     stock: 80,
+    weightGrams: 2600,
   },
   {
     sku: 'DV-CAL-KIT',
@@ -50,6 +56,7 @@ export const DEMO_CATALOGUE: readonly DemoProduct[] = [
     priceCents: 2_490,
     vatRateBp: 1900,
     stock: 300,
+    weightGrams: 300,
   },
   {
     sku: 'DV-CAPS-100',
@@ -58,6 +65,7 @@ export const DEMO_CATALOGUE: readonly DemoProduct[] = [
     priceCents: 1_990,
     vatRateBp: 1900,
     stock: 500,
+    weightGrams: 800,
   },
   {
     sku: 'DV-CASE',
@@ -66,6 +74,7 @@ export const DEMO_CATALOGUE: readonly DemoProduct[] = [
     priceCents: 3_990,
     vatRateBp: 1900,
     stock: 150,
+    weightGrams: 900,
   },
   {
     sku: 'BOOK-SKIN-ATLAS',
@@ -74,6 +83,7 @@ export const DEMO_CATALOGUE: readonly DemoProduct[] = [
     priceCents: 4_900,
     vatRateBp: 700,
     stock: 200,
+    weightGrams: 1400,
   },
 ];
 
@@ -87,15 +97,16 @@ export async function upsertDemoCatalogue(
   options: { resetStock: boolean },
 ): Promise<{ inserted: number; updated: number }> {
   const rows = (await db.query(
-    `insert into product (sku, name, description, price_cents, currency, vat_rate_bp, stock)
-     select d.sku, d.name, d.description, d.price_cents, 'EUR', d.vat_rate_bp, d.stock
-       from unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::int[])
-         as d(sku, name, description, price_cents, vat_rate_bp, stock)
+    `insert into product (sku, name, description, price_cents, currency, vat_rate_bp, stock, weight_grams)
+     select d.sku, d.name, d.description, d.price_cents, 'EUR', d.vat_rate_bp, d.stock, d.weight_grams
+       from unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::int[], $8::int[])
+         as d(sku, name, description, price_cents, vat_rate_bp, stock, weight_grams)
      on conflict (sku) do update set
        name = excluded.name,
        description = excluded.description,
        price_cents = excluded.price_cents,
        vat_rate_bp = excluded.vat_rate_bp,
+       weight_grams = excluded.weight_grams,
        stock = case when $7 then excluded.stock else product.stock end,
        updated_at = now()
      returning (xmax = 0) as inserted`,
@@ -107,6 +118,7 @@ export async function upsertDemoCatalogue(
       DEMO_CATALOGUE.map((p) => p.vatRateBp),
       DEMO_CATALOGUE.map((p) => p.stock),
       options.resetStock,
+      DEMO_CATALOGUE.map((p) => p.weightGrams),
     ],
   )) as { inserted: boolean }[];
   const inserted = rows.filter((r) => r.inserted).length;

@@ -4,7 +4,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { StaffAuthGuard, StaffRoles } from '../../common/auth/auth.guards.js';
 import { StaffView, type Page } from '../../common/masking/index.js';
-import { ActiveStaffGuard } from '../back-office/staff/active-staff.guard.js';
+import { ActiveStaffGuard } from '../back-office/index.js';
 import { OrderDesk, renderPackingSlip, type StaffOrderRecord } from './order-desk.js';
 import { ORDER_STATUSES, type OrderStatus } from './order-state-machine.js';
 

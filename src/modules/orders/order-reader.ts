@@ -7,6 +7,7 @@ import type { OrderStatus } from './order-state-machine.js';
 import {
   orderView,
   type OrderAddress,
+  type OrderCharges,
   type OrderLine,
   type OrderRecord,
   type OrderView,
@@ -32,6 +33,18 @@ export interface OrderRow extends AddressRow {
   currency: string;
   placed_at: Date;
   paid_at: Date | null;
+  prices_include_vat: boolean;
+  vat_regime: string;
+  vat_country: string;
+  vat_note: string | null;
+  buyer_vat_id: string | null;
+  buyer_vat_id_evidence: string | null;
+  shipping_method: string | null;
+  shipping_carrier: string | null;
+  shipping_weight_grams: number | null;
+  shipping_cents: number;
+  shipping_vat_rate_bp: number;
+  shipping_vat_cents: number;
   items: OrderLine[];
 }
 
@@ -79,6 +92,28 @@ export function toOrderRecord(row: OrderRow): OrderRecord {
     currency: row.currency.trim(),
     placedAt: row.placed_at,
     paidAt: row.paid_at,
+    charges: chargesOf(row),
+  };
+}
+
+export function chargesOf(row: OrderRow): OrderCharges {
+  return {
+    pricesIncludeVat: row.prices_include_vat,
+    vatRegime: row.vat_regime,
+    vatCountry: row.vat_country.trim(),
+    vatNote: row.vat_note,
+    buyerVatId: row.buyer_vat_id,
+    buyerVatIdEvidence: row.buyer_vat_id_evidence,
+    shipping: row.shipping_method
+      ? {
+          method: row.shipping_method,
+          carrier: row.shipping_carrier,
+          weightGrams: row.shipping_weight_grams,
+          amountCents: row.shipping_cents,
+          vatRateBp: row.shipping_vat_rate_bp,
+          vatCents: row.shipping_vat_cents,
+        }
+      : null,
   };
 }
 
@@ -124,5 +159,40 @@ export class OrderReader {
     );
     const byId = new Map(rows.map((r) => [r.id, orderView(toOrderRecord(r), r.items)]));
     return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  /**
+   * The orders of these subjects that an erasure must wait for: paid and not yet delivered (still in
+   * the warehouse or with the carrier), or delivered, with the time of delivery (the consumer's
+   * withdrawal period, § 355 BGB, runs from there). Refunded and cancelled orders are final.
+   */
+  async awaitingDelivery(
+    subjectIds: readonly string[],
+    manager?: EntityManager,
+  ): Promise<{ orderId: string; status: string; deliveredAt: Date | null }[]> {
+    const rows: { id: string; status: string; delivered_at: Date | null }[] = await (
+      manager ?? this.dataSource.manager
+    ).query(
+      `select o.id, o.status,
+              (select max(h.at) from order_status_change h where h.order_id = o.id and h.to_status = 'delivered')
+                as delivered_at
+         from shop_order o
+        where o.subject_id = any($1::text[])
+          and o.status in ('paid', 'picking', 'packed', 'handed_to_carrier', 'delivered')
+          and ${notBlockedClause('order', 'o.id')}`,
+      [[...subjectIds]],
+    );
+    return rows.map((r) => ({ orderId: r.id, status: r.status, deliveredAt: r.delivered_at }));
+  }
+
+  /** The data subject of a guest order (found through its signed link), or null. */
+  async guestOrderSubject(orderId: string, manager?: EntityManager): Promise<string | null> {
+    if (!isUuid(orderId)) return null;
+    const rows: { subject_id: string }[] = await (manager ?? this.dataSource.manager).query(
+      `select o.subject_id from shop_order o where o.id = $1 and o.customer_id is null
+          and ${notBlockedClause('order', 'o.id')}`,
+      [orderId],
+    );
+    return rows[0]?.subject_id ?? null;
   }
 }

@@ -34,6 +34,29 @@ export interface OrderRecord {
   currency: string;
   placedAt: Date;
   paidAt: Date | null;
+  /** How the order is taxed and shipped; absent on records read without it. */
+  charges?: OrderCharges;
+}
+
+/** The VAT treatment and the shipping line of an order, fixed at placement. */
+export interface OrderCharges {
+  /** false for business customers: line amounts are net and VAT is added per line. */
+  pricesIncludeVat: boolean;
+  vatRegime: string;
+  vatCountry: string;
+  /** The statutory note of an exempt delivery (intra-EU supply, export). */
+  vatNote: string | null;
+  buyerVatId: string | null;
+  buyerVatIdEvidence: string | null;
+  shipping: {
+    method: string;
+    carrier: string | null;
+    weightGrams: number | null;
+    /** In the order's price basis (gross for consumers, net for businesses). */
+    amountCents: number;
+    vatRateBp: number;
+    vatCents: number;
+  } | null;
 }
 
 /** One line of an order. */
@@ -62,6 +85,8 @@ export interface OrderView {
   totals: OrderTotals & { currency: string };
   placedAt: string;
   paidAt: string | null;
+  vat?: Omit<OrderCharges, 'shipping' | 'buyerVatIdEvidence'>;
+  shipping?: OrderCharges['shipping'];
 }
 
 /**
@@ -96,5 +121,17 @@ export function orderView(order: OrderRecord, items: readonly OrderLine[]): Orde
     },
     placedAt: order.placedAt.toISOString(),
     paidAt: order.paidAt ? order.paidAt.toISOString() : null,
+    ...(order.charges
+      ? {
+          vat: {
+            pricesIncludeVat: order.charges.pricesIncludeVat,
+            vatRegime: order.charges.vatRegime,
+            vatCountry: order.charges.vatCountry,
+            vatNote: order.charges.vatNote,
+            buyerVatId: order.charges.buyerVatId,
+          },
+          shipping: order.charges.shipping,
+        }
+      : {}),
   };
 }

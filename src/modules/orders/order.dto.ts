@@ -147,6 +147,17 @@ export class PlaceOrderDto {
   paymentMethod!: PaymentMethod;
 
   @ApiPropertyOptional({
+    example: 'dhl-parcel',
+    description:
+      'The shipping method (GET /api/v1/shop/shipping-methods), charged by destination zone and parcel weight, free ' +
+      'above its threshold. Left out: no shipping line (clients from before shipping charges).',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[a-z0-9-]{2,40}$/, { message: 'must be a shipping method code' })
+  shippingMethod?: string;
+
+  @ApiPropertyOptional({
     default: false,
     description:
       'Voluntary. Lets the carrier email you about the delivery (the carrier then receives your email address). ' +
@@ -155,4 +166,14 @@ export class PlaceOrderDto {
   @IsOptional()
   @IsBoolean()
   carrierNotificationConsent?: boolean;
+
+  @ApiPropertyOptional({
+    enum: ['de', 'en'],
+    default: 'de',
+    description:
+      'The language of the order emails (confirmation with the withdrawal instructions, and after).',
+  })
+  @IsOptional()
+  @IsIn(['de', 'en'])
+  locale?: 'de' | 'en';
 }

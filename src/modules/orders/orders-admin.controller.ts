@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal, StaffAuthGuard, StaffRoles } from '../../common/auth/auth.guards.js';
-import { ActiveStaffGuard } from '../back-office/staff/active-staff.guard.js';
+import { ActiveStaffGuard } from '../back-office/index.js';
 import type { TokenClaims } from '../../common/auth/token.service.js';
 import { StaffOrderActions } from './staff-order-actions.js';
 import {

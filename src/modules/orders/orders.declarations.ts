@@ -74,13 +74,15 @@ export const ORDER_PROCESSING = defineActivity({
     'Conclude and perform the sales contract: take the order, reserve the goods, take payment, deliver',
     'Handle cancellations and refunds',
     'Let a guest follow their order through the link sent at checkout',
+    'Email the order confirmation (with the withdrawal instructions, Art. 246a EGBGB) and the notices of payment, ' +
+      'shipment, cancellation, refund and return',
   ],
   legalBasis: '6(1)(b)',
   dataSubjects: ['customers', 'guests'],
   dataCategories: Object.values(ORDER_CATEGORIES),
   source: { kind: 'data-subject' },
   disclosures: [],
-  processors: ['hosting-provider'],
+  processors: ['hosting-provider', 'mail-provider'],
   retention: [
     {
       kind: 'event',

@@ -3,7 +3,13 @@ import { OrderDesk } from './order-desk.js';
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { PrivacyModule, RetentionPolicies, RightsRegistry, StatutoryPeriods } from '@app/privacy';
-import { AddressValidationModule } from '../address-validation/address-validation.module.js';
+import { AppConfig } from '../../config/app-config.js';
+import { AddressValidationModule } from '../address-validation/index.js';
+import { BusinessCustomersModule } from '../business-customers/index.js';
+import { NoticeCatalogue, NotificationsModule } from '../notifications/index.js';
+import { ShippingModule } from '../shipping/index.js';
+import { OrderNoticeHooks } from './order-notice-hooks.js';
+import { ORDER_RECIPIENT, orderNotices, resolveOrderRecipient } from './order-notices.js';
 import { Catalogue } from './catalogue.js';
 import { CatalogueAdminController, CatalogueController } from './catalogue.controller.js';
 import { CatalogueSeeder } from './catalogue-seeder.js';
@@ -23,6 +29,7 @@ import { orderRetentionPolicies } from './orders.retention.js';
 import { OrdersRights } from './orders.rights.js';
 import { Product } from './product.entity.js';
 import { StaffOrderActions } from './staff-order-actions.js';
+import { UnpaidOrders } from './unpaid-orders.js';
 
 /**
  * Catalogue, checkout, the order state machine, guest access to orders, and invoices with their
@@ -37,6 +44,9 @@ import { StaffOrderActions } from './staff-order-actions.js';
     TypeOrmModule.forFeature([Product, ShopOrder, OrderItem, OrderStatusChange, Invoice]),
     PrivacyModule.forFeature({ activities: [ORDER_PROCESSING, INVOICING] }),
     AddressValidationModule,
+    BusinessCustomersModule,
+    NotificationsModule,
+    ShippingModule,
   ],
   controllers: [
     CatalogueController,
@@ -47,6 +57,7 @@ import { StaffOrderActions } from './staff-order-actions.js';
   ],
   providers: [
     OrderDesk,
+    OrderNoticeHooks,
     Catalogue,
     CatalogueSeeder,
     Checkout,
@@ -58,8 +69,9 @@ import { StaffOrderActions } from './staff-order-actions.js';
     OptionalCustomerAuthGuard,
     OrdersRights,
     StaffOrderActions,
+    UnpaidOrders,
   ],
-  exports: [OrderStateMachine, OrderTransitionHooks, OrderReader, OrderSecrets, Catalogue],
+  exports: [OrderStateMachine, OrderTransitionHooks, OrderReader, OrderSecrets, Catalogue, OrderNoticeHooks],
 })
 export class OrdersModule implements OnModuleInit {
   constructor(
@@ -67,9 +79,22 @@ export class OrdersModule implements OnModuleInit {
     private readonly retention: RetentionPolicies,
     private readonly periods: StatutoryPeriods,
     private readonly ordersRights: OrdersRights,
+    private readonly notices: NoticeCatalogue,
+    private readonly noticeHooks: OrderNoticeHooks,
+    private readonly config: AppConfig,
+    private readonly unpaid: UnpaidOrders,
   ) {}
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
+    const seller = {
+      name: this.config.PRIVACY_CONTROLLER_NAME,
+      address: this.config.PRIVACY_CONTROLLER_ADDRESS,
+      email: /<([^>]+)>/.exec(this.config.MAIL_FROM)?.[1] ?? this.config.MAIL_FROM,
+    };
+    for (const template of orderNotices(seller)) this.notices.registerTemplate(template);
+    this.notices.registerRecipients(ORDER_RECIPIENT, resolveOrderRecipient);
+    this.noticeHooks.register();
+    await this.unpaid.register();
     this.rights.registerExporter(this.ordersRights);
     this.rights.registerEraser(this.ordersRights);
     for (const policy of orderRetentionPolicies(this.periods)) this.retention.register(policy);

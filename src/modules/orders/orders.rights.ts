@@ -210,6 +210,19 @@ export class OrdersRights implements PersonalDataExporter, PersonalDataEraser {
           'erasure requested (Art. 17 GDPR); invoices are kept for the statutory period (§ 14b UStG, § 147 AO)',
       });
     }
+    // A blocked order keeps what the voucher needs, not the whole order: the delivery name and address
+    // and the guest's email go now (the invoice keeps the billing address, the order the delivery country).
+    const blocked = outcomes.filter((o) => o.recordType === ORDER_RECORD && o.outcome === 'blocked');
+    if (blocked.length > 0) {
+      await manager.query(
+        `update shop_order set guest_email = null, carrier_notification_consent = false,
+                delivery_first_name = null, delivery_last_name = null, delivery_company = null,
+                delivery_street = null, delivery_house_number = null, delivery_address_line2 = null,
+                delivery_postal_code = null, delivery_city = null
+          where id = any($1::uuid[])`,
+        [blocked.map((o) => o.recordId)],
+      );
+    }
     await manager.query('delete from idempotency_key where scope = $1', [subjectId]);
     return outcomes;
   }

@@ -58,6 +58,17 @@ export class CreateProductDto {
   @IsIn(VAT_RATES_BP)
   vatRateBp!: number;
 
+  @ApiPropertyOptional({
+    example: 1250,
+    nullable: true,
+    description: 'Weight of one piece as shipped, in grams; required for shipping methods priced by weight.',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  weightGrams?: number | null;
+
   @ApiProperty({ example: 25, minimum: 0, maximum: MAX_STOCK })
   @IsInt()
   @Min(0)
@@ -96,6 +107,13 @@ export class UpdateProductDto {
   @IsOptional()
   @IsIn(VAT_RATES_BP)
   vatRateBp?: number;
+
+  @ApiPropertyOptional({ nullable: true, description: 'Weight of one piece in grams; null removes it.' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  weightGrams?: number | null;
 
   @ApiPropertyOptional({
     minimum: 0,
@@ -165,6 +183,9 @@ export class ShopProductResponse {
 
   @ApiProperty({ example: 1900, description: 'VAT rate in basis points (1900 = 19 %).' })
   vatRateBp!: number;
+
+  @ApiProperty({ example: 1250, nullable: true, description: 'Weight of one piece in grams.' })
+  weightGrams!: number | null;
 
   @ApiProperty({ description: 'Whether at least one piece is in stock.' })
   inStock!: boolean;

@@ -27,6 +27,10 @@ export class Product {
   @Column({ type: 'integer', default: 0 })
   stock!: number;
 
+  /** Grams per piece as shipped; null: not known (no shipping method priced by weight can carry it). */
+  @Column({ name: 'weight_grams', type: 'integer', nullable: true })
+  weightGrams!: number | null;
+
   @Column({ type: 'boolean', default: true })
   active!: boolean;
 

@@ -13,7 +13,7 @@ import {
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { StaffAuthGuard, StaffRoles } from '../../common/auth/auth.guards.js';
 import { StaffView } from '../../common/masking/index.js';
-import { ActiveStaffGuard } from '../back-office/staff/active-staff.guard.js';
+import { ActiveStaffGuard } from '../back-office/index.js';
 import type { ApiKeyRecord } from './partner.entity.js';
 import { partnerContactSubject, toPartnerRecord, type PartnerRecord } from './partner.entity.js';
 import { PARTNER_ACCOUNTS } from './partners.declarations.js';

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { StaffAuthGuard, StaffRoles } from '../../common/auth/auth.guards.js';
-import { ActiveStaffGuard } from '../back-office/staff/active-staff.guard.js';
+import { ActiveStaffGuard } from '../back-office/index.js';
 import { PaymentAdmin, type FlagView, type RefundView } from './payment-admin.service.js';
 import type { PaymentView } from './payment-records.js';
 import {

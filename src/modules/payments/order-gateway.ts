@@ -2,16 +2,17 @@ import { Injectable } from '@nestjs/common';
 import type { Actor } from '@app/privacy';
 import type { EntityManager } from 'typeorm';
 import { customerSubject } from '../../common/subjects.js';
-import { OrderReader } from '../orders/order-reader.js';
-import { OrderSecrets } from '../orders/order-secrets.js';
 import {
+  OrderReader,
+  OrderSecrets,
   OrderStateMachine,
   PAID_STATUSES,
   type MarkPaidResult,
   type OrderStatus,
   type PaymentReceived,
-} from '../orders/order-state-machine.js';
-import type { OrderAddress, OrderView } from '../orders/order-view.js';
+  type OrderAddress,
+  type OrderView,
+} from '../orders/index.js';
 import type { PaymentMethod } from './payment-provider.port.js';
 
 /** An order as payments needs it. */

@@ -1,7 +1,7 @@
 import { HttpStatus } from '@nestjs/common';
 import { conflict, ProblemException, ValidationProblem } from '../../common/problem/problem.js';
 import type { CreditApprovalAnswer } from './credit-approval.port.js';
-import type { OrderStatus } from '../orders/order-state-machine.js';
+import type { OrderStatus } from '../orders/index.js';
 import type { PaymentMethod } from './payment-provider.port.js';
 
 /** The expected failures of the payments module, as problem+json. Ids and amounts only, never personal data. */

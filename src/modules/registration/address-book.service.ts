@@ -110,7 +110,8 @@ export class AddressBook {
   async update(customerId: string, id: string, dto: UpdateAddressDto): Promise<AddressDto> {
     const subjectId = customerSubject(customerId);
     return this.dataSource.transaction(async (manager) => {
-      await this.guard.assertMayProcess(REGISTRATION.id, subjectId, { manager });
+      // The person's own rectification is not stopped by a restriction (Art. 18(2), with their consent).
+      await this.guard.assertMayProcess(REGISTRATION.id, subjectId, { manager, bySubjectsRequest: true });
       await manager.query('select 1 from customer where id = $1 for update', [customerId]);
       const address = await this.own(manager, customerId, id);
       const changed = FIELDS.filter((f) => dto[f] !== undefined && dto[f] !== address[f]);

@@ -9,7 +9,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { unauthorized } from '../../common/auth/token.service.js';
-import { CookieCatalogue } from '../cookies/cookie-catalogue.js';
+import { CookieCatalogue } from '../cookies/index.js';
 import { clientOf } from './client.js';
 import { CustomerAuth } from './customer-auth.service.js';
 import { CustomerSessions, type IssuedTokens } from './customer-sessions.js';

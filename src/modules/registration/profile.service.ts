@@ -7,7 +7,7 @@ import { unauthorized } from '../../common/auth/token.service.js';
 import { conflict, ValidationProblem } from '../../common/problem/problem.js';
 import { customerSubject, normaliseEmail } from '../../common/subjects.js';
 import { RateLimiter } from '../../common/throttle/rate-limiter.js';
-import { NotificationOutbox } from '../notifications/notification-outbox.js';
+import { NotificationOutbox } from '../notifications/index.js';
 import { CustomerAuth } from './customer-auth.service.js';
 import { CustomerSessions } from './customer-sessions.js';
 import { Customer } from './customer.entity.js';
@@ -91,7 +91,8 @@ export class ProfileService {
     }
     try {
       return await this.dataSource.transaction(async (manager) => {
-        await this.guard.assertMayProcess(REGISTRATION.id, subjectId, { manager });
+        // The person's own rectification: a restriction (Art. 18(1)(a)) waits for exactly this.
+        await this.guard.assertMayProcess(REGISTRATION.id, subjectId, { manager, bySubjectsRequest: true });
         const customer = await this.locked(manager, customerId);
         const changed: Rectifiable[] = [];
         for (const field of RECTIFIABLE) {

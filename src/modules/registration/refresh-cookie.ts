@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { parseCookieHeader } from '../cookies/cookie-policy.js';
+import { parseCookieHeader } from '../cookies/index.js';
 
 /** The refresh token as a cookie, so a browser keeps it where no script can read it. */
 export const REFRESH_COOKIE = 'sf_refresh';

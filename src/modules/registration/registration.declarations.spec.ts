@@ -1,8 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { personalDataFields } from '../../../libs/privacy/src/registry/personal-data.decorator.js';
-import { COOKIES } from '../cookies/cookies.declarations.js';
-import { OutboundMessage } from '../notifications/dev-mailbox/outbound-message.entity.js';
-import { CUSTOMER_NOTIFICATIONS } from '../notifications/notifications.declarations.js';
+import { COOKIES } from '../cookies/index.js';
+import { OutboundMessage, CUSTOMER_NOTIFICATIONS } from '../notifications/index.js';
 import { CustomerAddress } from './customer-address.entity.js';
 import { CustomerSession } from './customer-session.entity.js';
 import { Customer } from './customer.entity.js';

@@ -1,7 +1,7 @@
 import { notBlockedClause } from '@app/privacy';
 import type { EntityManager } from 'typeorm';
 import { customerSubject } from '../../common/subjects.js';
-import type { NoticeRecipient, NoticeTemplate } from '../notifications/notice.contracts.js';
+import type { NoticeRecipient, NoticeTemplate } from '../notifications/index.js';
 import { CUSTOMER_RECORD } from './customer-sessions.js';
 
 /** The notices the registration module sends (template ids). */

@@ -6,7 +6,7 @@ import { hashPassword } from '../../common/auth/passwords.js';
 import { customerSubject, normaliseEmail } from '../../common/subjects.js';
 import { RateLimiter } from '../../common/throttle/rate-limiter.js';
 import { AppConfig } from '../../config/app-config.js';
-import { NotificationOutbox } from '../notifications/notification-outbox.js';
+import { NotificationOutbox } from '../notifications/index.js';
 import type { Client } from './client.js';
 import { Customer } from './customer.entity.js';
 import type {

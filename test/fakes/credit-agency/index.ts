@@ -17,6 +17,8 @@ export interface FakeCreditAgency {
   requests: readonly RecordedAgencyRequest[];
   /** The parsed JSON bodies of the checks received, oldest first. */
   bodies(): Record<string, unknown>[];
+  /** The Art. 19 notices received (POST /v1/data-subject-notices), parsed, oldest first. */
+  privacyNotices(): Record<string, unknown>[];
   clear(): void;
   stop(): Promise<void>;
 }
@@ -40,6 +42,10 @@ export async function startFakeCreditAgency(
     },
     bodies: () =>
       simulator.requests.filter((r) => r.path === '/v1/checks').map((r) => r.body as Record<string, unknown>),
+    privacyNotices: () =>
+      simulator.requests
+        .filter((r) => r.path === '/v1/data-subject-notices')
+        .map((r) => r.body as Record<string, unknown>),
     clear: () => simulator.clear(),
     stop: () => simulator.stop(),
   };

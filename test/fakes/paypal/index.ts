@@ -6,7 +6,7 @@ import {
   PaypalSimulator,
   type PaypalSimulatorOptions,
 } from '../../../src/modules/payments/simulators/paypal-simulator.js';
-import type { RecordedRequest } from '../../../src/modules/payments/simulators/sim-http.js';
+import type { RecordedRequest } from '../../../src/common/simulators/sim-http.js';
 
 /**
  * PayPal for the e2e tests: the shipped simulator (src/modules/payments/simulators, which speaks

@@ -3,7 +3,7 @@ import {
   StripeSimulator,
   type StripeSimulatorOptions,
 } from '../../../src/modules/payments/simulators/stripe-simulator.js';
-import type { RecordedRequest } from '../../../src/modules/payments/simulators/sim-http.js';
+import type { RecordedRequest } from '../../../src/common/simulators/sim-http.js';
 
 /**
  * Stripe for the e2e tests: the shipped simulator (src/modules/payments/simulators, which speaks

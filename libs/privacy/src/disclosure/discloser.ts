@@ -113,7 +113,7 @@ export class Discloser {
 
   /** The recipients that actually received a subject's data (Art. 15(1)(c) per CJEU C-154/21; Art. 19). */
   async disclosuresAbout(
-    subjectId: string,
+    subject: string | readonly string[],
     manager?: EntityManager,
   ): Promise<
     { occurredAt: Date; recipientId: string; activityId: string; fields: string[]; outcome: string }[]
@@ -125,8 +125,9 @@ export class Discloser {
       fields: string[];
       outcome: string;
     }[] = await (manager ?? this.dataSource.manager).query(
-      `select occurred_at, recipient_id, activity_id, fields, outcome from privacy.disclosure_log where subject_id = $1 order by id`,
-      [subjectId],
+      `select occurred_at, recipient_id, activity_id, fields, outcome from privacy.disclosure_log
+        where subject_id = any($1::text[]) order by id`,
+      [typeof subject === 'string' ? [subject] : [...subject]],
     );
     return rows.map((r) => ({
       occurredAt: r.occurred_at,

@@ -5,6 +5,7 @@ import { RETENTION_PURPOSE, type ActivityDeclaration } from '../declarations.js'
 import { ProcessingRefused } from '../errors.js';
 import { PrivacyRegistryService } from '../registry/privacy-registry.service.js';
 import { ALL_ACTIVITIES } from './subject-controls.js';
+import { PrivacySignals } from '../context/privacy-signals.js';
 
 export interface ProcessingCheck {
   /** The purpose the caller processes for; only RETENTION_PURPOSE may touch a restricted subject. */
@@ -14,6 +15,12 @@ export interface ProcessingCheck {
    * (Art. 21(5)) to optional (f)-based processing for this request's person.
    */
   globalPrivacyControl?: boolean;
+  /**
+   * The data subject asked for this very operation (their own rectification): a restriction does not
+   * stop it (Art. 18(2): processed with the person's consent; a restriction for contested accuracy
+   * waits for exactly that rectification).
+   */
+  bySubjectsRequest?: boolean;
   manager?: EntityManager;
 }
 
@@ -63,7 +70,7 @@ export class ProcessingGuard {
     const facts = await this.facts(subjectId, activityId, consentPurpose, check.manager);
 
     const retention = check.purpose === RETENTION_PURPOSE && activity.retentionPurpose === true;
-    if (facts.restricted && !retention) {
+    if (facts.restricted && !retention && !check.bySubjectsRequest) {
       return new ProcessingRefused(
         activityId,
         'restricted',
@@ -85,7 +92,8 @@ export class ProcessingGuard {
           'The data subject objected to this processing (Art. 21 GDPR).',
         );
       }
-      if (check.globalPrivacyControl && !activity.compellingGrounds) {
+      const gpc = check.globalPrivacyControl ?? PrivacySignals.current()?.globalPrivacyControl ?? false;
+      if (gpc && !activity.compellingGrounds) {
         return new ProcessingRefused(
           activityId,
           'objected',
@@ -104,10 +112,11 @@ export class ProcessingGuard {
   ): Promise<SubjectFacts> {
     const rows: SubjectFacts[] = await (manager ?? this.dataSource.manager).query(
       `select
-         exists (select 1 from privacy.restriction r where r.subject_id = $1 and r.lifted_at is null) as restricted,
+         exists (select 1 from privacy.restriction r where r.subject_id = $1 and r.lifted_at is null
+                   and (r.activity_id is null or r.activity_id = $4)) as restricted,
          exists (select 1 from privacy.objection o where o.subject_id = $1 and o.activity_id = any($2) and o.withdrawn_at is null) as objected,
          (select c.action from privacy.consent_event c where c.subject_id = $1 and c.purpose = $3 order by c.id desc limit 1) as consent`,
-      [subjectId, [activityId, ALL_ACTIVITIES], consentPurpose ?? ''],
+      [subjectId, [activityId, ALL_ACTIVITIES], consentPurpose ?? '', activityId],
     );
     return rows[0];
   }

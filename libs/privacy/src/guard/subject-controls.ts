@@ -13,17 +13,33 @@ export const ALL_ACTIVITIES = '*';
 export class SubjectControls {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /** Restricts every activity, or only `activityId` (Art. 18 may concern one processing). */
   async restrict(
     subjectId: string,
     reason: string,
     requestedBy: string,
     manager?: EntityManager,
+    activityId?: string,
   ): Promise<string> {
     const rows: { id: string }[] = await (manager ?? this.dataSource.manager).query(
-      `insert into privacy.restriction (subject_id, reason, requested_by) values ($1, $2, $3) returning id`,
-      [subjectId, reason, requestedBy],
+      `insert into privacy.restriction (subject_id, reason, requested_by, activity_id) values ($1, $2, $3, $4) returning id`,
+      [subjectId, reason, requestedBy, activityId ?? null],
     );
     return rows[0].id;
+  }
+
+  /** The open restrictions of a subject (null activity: all of them). */
+  async restrictions(
+    subjectId: string,
+    manager?: EntityManager,
+  ): Promise<{ id: string; activityId: string | null; restrictedAt: Date }[]> {
+    const rows: { id: string; activity_id: string | null; created_at: Date }[] = await (
+      manager ?? this.dataSource.manager
+    ).query(
+      `select id, activity_id, since as created_at from privacy.restriction where subject_id = $1 and lifted_at is null order by created_at`,
+      [subjectId],
+    );
+    return rows.map((r) => ({ id: r.id, activityId: r.activity_id, restrictedAt: r.created_at }));
   }
 
   async liftRestriction(subjectId: string, liftedBy: string, manager?: EntityManager): Promise<number> {

@@ -138,6 +138,7 @@ describe('lintRegistry', () => {
       const device = activity({
         art9Condition: untyped('9(2)(k)'),
         dpiaRequired: true,
+        dpiaReference: 'docs/dpia/device-analysis.md',
         dataCategories: [
           { id: 'health.skin-photo', description: 'skin photo', collection: 'mandatory', special: true },
         ],
@@ -250,6 +251,17 @@ describe('lintRegistry', () => {
       expect(rules(lint([deviceAnalysis({ dpiaRequired: false })]))).toEqual([
         'special-category-without-dpia',
       ]);
+    });
+
+    it('rejects special categories without a reference to the written DPIA (Art. 35(7))', () => {
+      for (const dpiaReference of [undefined, '', '   '])
+        expect(lint([deviceAnalysis({ dpiaReference })])).toEqual([
+          expect.objectContaining({
+            rule: 'special-category-without-dpia',
+            severity: 'error',
+            message: expect.stringContaining('dpiaReference'),
+          }),
+        ]);
     });
   });
 
@@ -505,6 +517,7 @@ function deviceAnalysis(changes: Partial<ActivityDeclaration> = {}): ActivityDec
     retention: [{ kind: 'event', event: 'consent withdrawn', description: 'until consent is withdrawn' }],
     measures: ['per-subject encryption key, destroyed on erasure'],
     dpiaRequired: true,
+    dpiaReference: 'docs/dpia/device-analysis.md',
     ...changes,
   });
 }

@@ -103,7 +103,8 @@ export const LINT_RULES = {
     severity: 'error',
     description:
       'Processing special categories needs a data protection impact assessment (Art. 35(3)(b)); the linter cannot ' +
-      'measure the scale, so every such activity must carry `dpiaRequired: true`.',
+      'measure the scale, so every such activity must carry `dpiaRequired: true` and a `dpiaReference` to the ' +
+      'written assessment (Art. 35(7)), which the Art. 30 record links to.',
   },
   'invalid-transfer-mechanism': {
     severity: 'error',
@@ -543,6 +544,13 @@ function lintConsentAndSpecialCategories(a: ActivityDeclaration, findings: Findi
       'special-category-without-dpia',
       `Activity "${a.id}" processes special categories (${special.map((c) => c.id).join(', ')}) but is not ` +
         `marked dpiaRequired: a data protection impact assessment is due (Art. 35(3)(b)).`,
+      where,
+    );
+  else if (special.length > 0 && isBlank(a.dpiaReference))
+    findings.add(
+      'special-category-without-dpia',
+      `Activity "${a.id}" processes special categories (${special.map((c) => c.id).join(', ')}) but names no ` +
+        `dpiaReference: point it at the written assessment (Art. 35(7): description, necessity, risks, measures).`,
       where,
     );
 }

@@ -107,6 +107,7 @@ const activities: ActivityDeclaration[] = [
     ],
     measures: ['encryption with a per-subject key destroyed on erasure'],
     dpiaRequired: true,
+    dpiaReference: 'docs/dpia/device-analysis.md',
   }),
   defineActivity({
     id: 'credit-check',
@@ -235,7 +236,9 @@ describe('the Art. 30 record in Markdown', () => {
     expect(section).toContain(
       'not collected from the data subject: the partner practice operating the device',
     );
-    expect(section).toContain('Data protection impact assessment (Art. 35):** required');
+    expect(section).toContain(
+      'Data protection impact assessment (Art. 35):** required; the assessment: docs/dpia/device-analysis.md',
+    );
     expect(section).toContain('Joint controllers:** Partner practice (AT (EU/EEA))');
   });
 
@@ -336,6 +339,16 @@ describe('the Art. 30 record in HTML', () => {
     expect(html).toContain('<style>');
     expect(html).not.toMatch(/<script|<link|\ssrc=|https?:\/\//i);
     expect(html).toContain(`default-src 'none'`);
+  });
+
+  it('links the written DPIA of a special-category activity, in the overview and in its section', () => {
+    const html = renderArt30Html(buildArt30Record(input));
+    expect(
+      html.split('<a href="docs/dpia/device-analysis.md">docs/dpia/device-analysis.md</a>'),
+    ).toHaveLength(3);
+    expect(buildArt30Record(input).activities.find((a) => a.id === 'device-analysis')?.dpiaReference).toBe(
+      'docs/dpia/device-analysis.md',
+    );
   });
 
   it('holds every Art. 30(1) item for every activity, and links the overview to each activity', () => {

@@ -145,6 +145,8 @@ export interface Art30Activity {
   /** (g) */
   measures: string[];
   dpiaRequired: boolean;
+  /** Where the written DPIA is (a repository path or a URL). */
+  dpiaReference?: string;
   automatedDecision?: AutomatedDecision;
   /** The activity may still read blocked records (kept only for statutory retention). */
   readsBlockedRecords: boolean;
@@ -235,6 +237,7 @@ export function buildArt30Record(input: Art30RecordInput): Art30Record {
         retention: (a.retention ?? []).map((r) => ({ ...r, summary: summariseRetention(r) })),
         measures: [...(a.measures ?? [])],
         dpiaRequired: a.dpiaRequired === true,
+        ...(a.dpiaReference !== undefined ? { dpiaReference: a.dpiaReference } : {}),
         ...(a.automatedDecision !== undefined ? { automatedDecision: a.automatedDecision } : {}),
         readsBlockedRecords: a.retentionPurpose === true,
       };
@@ -379,7 +382,9 @@ function recordDocument(record: Art30Record): Block[] {
           a.thirdCountryTransfers.length
             ? joined(a.thirdCountryTransfers.map((t) => [text(`${t.name} (${t.country})`)]))
             : [text('none')],
-          [text(a.dpiaRequired ? 'required' : 'not required')],
+          a.dpiaReference
+            ? [text('required: '), { link: a.dpiaReference, href: a.dpiaReference }]
+            : [text(a.dpiaRequired ? 'required' : 'not required')],
         ]),
       },
     },
@@ -604,7 +609,12 @@ function activityDocument(a: Art30Activity): Block[] {
       fields: [
         [
           'Data protection impact assessment (Art. 35)',
-          [text(a.dpiaRequired ? 'required' : 'not marked as required')],
+          a.dpiaReference
+            ? [
+                text(a.dpiaRequired ? 'required; the assessment: ' : 'the assessment: '),
+                { link: a.dpiaReference, href: a.dpiaReference },
+              ]
+            : [text(a.dpiaRequired ? 'required' : 'not marked as required')],
         ],
         [
           'Automated decision (Art. 22)',

@@ -50,6 +50,11 @@ export interface AccessAnswer {
       fields: string[];
       outcome: string;
     }[];
+    /**
+     * Processors (Art. 28) that hold the data for the shop (hosting, database): recipients too
+     * (Art. 4(9)), with the activities whose data they hold, all of it as stored.
+     */
+    processors: { recipient: string; name: string; country: string; activities: string[] }[];
   };
   /** 15(1)(d) how long the data is stored, or the criteria; and what is kept under a statute until when. */
   storage: { activity: string; rules: string[] }[];
@@ -102,12 +107,15 @@ export class AccessAnswerComposer {
     @Inject(PRIVACY_OPTIONS) private readonly options: PrivacyKernelOptions,
   ) {}
 
-  async compose(subjectId: string): Promise<AccessAnswer> {
+  /** The answer for one person, known under one subject id or several (a guest's orders and inquiries). */
+  async compose(subject: string | readonly string[]): Promise<AccessAnswer> {
+    const subjectIds = typeof subject === 'string' ? [subject] : [...new Set(subject)];
+    const subjectId = subjectIds[0];
     const registry = this.registry.registry;
     const [copy, disclosures, consents] = await Promise.all([
-      this.rights.exportSubject(subjectId),
-      this.discloser.disclosuresAbout(subjectId),
-      this.consent.history(subjectId),
+      this.rights.exportSubjects(subjectIds),
+      this.discloser.disclosuresAbout(subjectIds),
+      Promise.all(subjectIds.map((id) => this.consent.history(id))).then((h) => h.flat()),
     ]);
 
     // The activities that concern this person: those their records, disclosures and consents belong to.
@@ -200,6 +208,15 @@ export class AccessAnswerComposer {
           fields: d.fields,
           outcome: d.outcome,
         })),
+        processors: [...new Set(activities.flatMap((a) => a.processors))].map((id) => {
+          const r = registry.recipients().find((x) => x.id === id);
+          return {
+            recipient: id,
+            name: r?.name ?? id,
+            country: r?.country ?? '',
+            activities: activities.filter((a) => a.processors.includes(id)).map((a) => a.id),
+          };
+        }),
       },
       storage: activities.map((a) => ({ activity: a.id, rules: a.retention.map(describeRetention) })),
       blocked: copy.blocked,

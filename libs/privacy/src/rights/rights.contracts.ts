@@ -112,6 +112,8 @@ export interface SubjectExportSection extends ExportSection {
 /** The subject's data from every module, plus what is kept under a statute and until when. */
 export interface SubjectExport {
   subjectId: string;
+  /** Every subject id the export covers, when there are several (RightsService.exportSubjects). */
+  subjectIds?: string[];
   generatedAt: Date;
   sections: SubjectExportSection[];
   blocked: {
@@ -140,6 +142,33 @@ export interface ErasureReport {
   /** Every eraser ran without error. */
   complete: boolean;
   erasers: EraserReport[];
+}
+
+/** What a recipient is told under Art. 19 GDPR. */
+export type RecipientNoticeKind = 'erasure' | 'rectification' | 'restriction';
+
+/** One Art. 19 notice to one recipient, as a RecipientNotifier sends it (ids only, never the data). */
+export interface RecipientNotice {
+  /** Unique per notice: the recipient's side can de-duplicate a repeated delivery by it. */
+  noticeId: string;
+  recipientId: string;
+  kind: RecipientNoticeKind;
+  /** The references the recipient knows the person's records by (a parcel number, an agency reference). */
+  references: string[];
+  occurredAt: Date;
+}
+
+/**
+ * Implemented by the module that talks to a recipient (carrier handoff for the carriers, the credit
+ * check for the agency): Art. 19 notices reach the recipient on that recipient's own channel. The
+ * data-subject-rights module asks for the references before an erasure (afterwards they may be gone)
+ * and sends the notice later from a job; `notify` throws when the recipient could not be reached.
+ */
+export interface RecipientNotifier {
+  /** The recipient ids (registry) this notifier speaks for. */
+  readonly recipients: readonly string[];
+  references(recipientId: string, subjectId: string, manager: EntityManager): Promise<string[]>;
+  notify(notice: RecipientNotice): Promise<void>;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { PersonalDataEraser, PersonalDataExporter } from './rights.contracts.js';
+import type { PersonalDataEraser, PersonalDataExporter, RecipientNotifier } from './rights.contracts.js';
 
 /**
  * Where modules register their exporter and eraser, from their own `onModuleInit`:
@@ -16,6 +16,7 @@ import type { PersonalDataEraser, PersonalDataExporter } from './rights.contract
 export class RightsRegistry {
   private readonly exporterByName = new Map<string, PersonalDataExporter>();
   private readonly eraserByName = new Map<string, PersonalDataEraser>();
+  private readonly notifierByRecipient = new Map<string, RecipientNotifier>();
 
   registerExporter(exporter: PersonalDataExporter): void {
     if (!exporter.name) throw new Error('a PersonalDataExporter needs a name');
@@ -28,6 +29,20 @@ export class RightsRegistry {
     if (!eraser.name) throw new Error('a PersonalDataEraser needs a name');
     if (this.eraserByName.has(eraser.name)) throw new Error(`eraser "${eraser.name}" is registered twice`);
     this.eraserByName.set(eraser.name, eraser);
+  }
+
+  /** The channel for Art. 19 notices to the recipients `notifier.recipients`. */
+  registerRecipientNotifier(notifier: RecipientNotifier): void {
+    for (const recipient of notifier.recipients) {
+      if (this.notifierByRecipient.has(recipient))
+        throw new Error(`a recipient notifier for "${recipient}" is registered twice`);
+      this.notifierByRecipient.set(recipient, notifier);
+    }
+  }
+
+  /** Undefined when no module can reach the recipient: the notice is then left to the privacy officer. */
+  recipientNotifier(recipientId: string): RecipientNotifier | undefined {
+    return this.notifierByRecipient.get(recipientId);
   }
 
   /** In registration order. */

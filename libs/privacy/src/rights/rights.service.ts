@@ -10,6 +10,7 @@ import {
   type ErasureContext,
   type ErasureOutcome,
   type ErasureReport,
+  type ExportSection,
   type PersonalDataEraser,
   type RightsHooks,
   type SubjectExport,
@@ -41,27 +42,40 @@ export class RightsService {
    * the export: an incomplete copy would be a wrong Art. 15 answer.
    */
   async exportSubject(subjectId: string): Promise<SubjectExport> {
+    return this.exportSubjects([subjectId]);
+  }
+
+  /**
+   * One person known under several subject ids (a guest's orders and each of their inquiries):
+   * every exporter's records for all of them, in one snapshot; `subjectId` is the first id.
+   */
+  async exportSubjects(subjectIds: readonly string[]): Promise<SubjectExport> {
+    if (subjectIds.length === 0) throw new Error('exportSubjects needs at least one subject id');
     const result = await this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       await manager.query('set transaction read only');
-      const blocks = await this.blocked.forSubject(subjectId, manager);
+      const blocks = (await Promise.all(subjectIds.map((id) => this.blocked.forSubject(id, manager)))).flat();
       const blockOf = new Map(blocks.map((b) => [`${b.recordType}\u0000${b.recordId}`, b]));
       const sections: SubjectExportSection[] = [];
       for (const exporter of this.registry.exporters()) {
-        const section = await exporter.export(subjectId, manager);
+        const parts: ExportSection[] = [];
+        for (const id of subjectIds) parts.push(await exporter.export(id, manager));
         sections.push({
           exporter: exporter.name,
-          activities: [...section.activities],
-          categories: [...section.categories],
-          records: section.records.map((r) => {
-            const block = blockOf.get(`${r.recordType}\u0000${r.recordId}`);
-            return block
-              ? { ...r, blocked: { statute: block.statute, until: block.blockedUntil } }
-              : { ...r };
-          }),
+          activities: [...new Set(parts.flatMap((p) => p.activities))],
+          categories: [...new Set(parts.flatMap((p) => p.categories))],
+          records: parts
+            .flatMap((p) => p.records)
+            .map((r) => {
+              const block = blockOf.get(`${r.recordType}\u0000${r.recordId}`);
+              return block
+                ? { ...r, blocked: { statute: block.statute, until: block.blockedUntil } }
+                : { ...r };
+            }),
         });
       }
       return {
-        subjectId,
+        subjectId: subjectIds[0],
+        ...(subjectIds.length > 1 ? { subjectIds: [...subjectIds] } : {}),
         generatedAt: new Date(),
         sections,
         blocked: blocks.map((b) => ({

@@ -1,7 +1,9 @@
 import {
   CarrierRejected,
   CarrierUnavailable,
+  privacyNoticeBody,
   type CarrierAdapter,
+  type CarrierPrivacyNotice,
   type CarrierShipment,
   type ParcelRecipient,
   type TrackingState,
@@ -187,6 +189,19 @@ export class DhlAdapter implements CarrierAdapter {
       state: TRACKING_STATES[code ?? ''] ?? 'unknown',
       ...(timestamp ? { at: new Date(timestamp) } : {}),
     };
+  }
+
+  async sendPrivacyNotice(notice: CarrierPrivacyNotice): Promise<void> {
+    await callCarrier(
+      this.carrier,
+      {
+        method: 'POST',
+        url: joinUrl(this.settings.baseUrl, 'privacy-notices'),
+        headers: this.headers(),
+        json: privacyNoticeBody(notice),
+      },
+      this.settings.timeoutMs,
+    );
   }
 
   private headers(): Record<string, string> {

@@ -1,7 +1,9 @@
 import {
   CarrierRejected,
   CarrierUnavailable,
+  privacyNoticeBody,
   type CarrierAdapter,
+  type CarrierPrivacyNotice,
   type CarrierShipment,
   type ParcelRecipient,
   type TrackingState,
@@ -154,6 +156,19 @@ export class DpdAdapter implements CarrierAdapter {
     const statuses = Array.isArray(data?.StatusInfo) ? data.StatusInfo.map(asRecord) : [];
     const current = statuses.find((s) => s?.IsCurrentStatus === true);
     return { state: TRACKING_STATES[asString(current?.Status) ?? ''] ?? 'unknown' };
+  }
+
+  async sendPrivacyNotice(notice: CarrierPrivacyNotice): Promise<void> {
+    await callCarrier(
+      this.carrier,
+      {
+        method: 'POST',
+        url: joinUrl(this.settings.baseUrl, 'privacy-notices'),
+        headers: this.headers(),
+        json: privacyNoticeBody(notice),
+      },
+      this.settings.timeoutMs,
+    );
   }
 
   private headers(): Record<string, string> {

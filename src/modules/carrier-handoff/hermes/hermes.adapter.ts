@@ -1,7 +1,9 @@
 import {
   CarrierRejected,
   CarrierUnavailable,
+  privacyNoticeBody,
   type CarrierAdapter,
+  type CarrierPrivacyNotice,
   type CarrierShipment,
   type ParcelRecipient,
   type TrackingState,
@@ -157,6 +159,21 @@ export class HermesAdapter implements CarrierAdapter {
    * Runs a call with a bearer token. A 401 means the token was revoked or expired early at Hermes: the
    * request was not processed, so it is safe to fetch a new token and repeat it once.
    */
+  async sendPrivacyNotice(notice: CarrierPrivacyNotice): Promise<void> {
+    await this.authorized((headers) =>
+      callCarrier(
+        this.carrier,
+        {
+          method: 'POST',
+          url: joinUrl(this.settings.baseUrl, 'privacy-notices'),
+          headers,
+          json: privacyNoticeBody(notice),
+        },
+        this.settings.timeoutMs,
+      ),
+    );
+  }
+
   private async authorized<T>(call: (headers: Record<string, string>) => Promise<T>): Promise<T> {
     const headers = async (): Promise<Record<string, string>> => ({
       authorization: `Bearer ${await this.accessToken()}`,

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { SimServer, type RecordedRequest, type SimResponse } from '../../payments/simulators/sim-http.js';
+import { SimServer, type RecordedRequest, type SimResponse } from '../../../common/simulators/sim-http.js';
 import type { CarrierId } from '../carrier.port.js';
 
 /**
@@ -77,6 +77,8 @@ export abstract class CarrierSimulator {
   readonly shipments: SimulatedShipment[] = [];
   /** Added to every answer (the benchmark uses 20 ms, like a carrier on a good day). */
   latencyMs = 0;
+  /** The Art. 19 notices received (POST …/privacy-notices), parsed, oldest first. */
+  readonly privacyNotices: Record<string, unknown>[] = [];
   /** Told about each shipment as it is created (before the answer leaves). */
   onCreate?: (shipment: SimulatedShipment) => void;
 
@@ -174,6 +176,19 @@ export abstract class CarrierSimulator {
     }
     if (operation === 'create' && this.holdRelease) await sleep(2 ** 31 - 1, this.holdSignal());
     return response;
+  }
+
+  /** The modelled data-protection contact: records an Art. 19 notice and acknowledges it. */
+  protected receivePrivacyNotice(body: unknown): SimResponse {
+    const notice =
+      body !== null && typeof body === 'object' && !Array.isArray(body)
+        ? (body as Record<string, unknown>)
+        : undefined;
+    if (!notice || typeof notice.noticeId !== 'string' || !Array.isArray(notice.parcelNumbers)) {
+      return { status: 400, json: { error: 'noticeId and parcelNumbers are required' } };
+    }
+    if (!this.privacyNotices.some((n) => n.noticeId === notice.noticeId)) this.privacyNotices.push(notice);
+    return { status: 202, json: { received: notice.noticeId } };
   }
 
   protected recordShipment(reference: string, request: unknown, number: string): SimulatedShipment {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { SimRequest, SimResponse } from '../../payments/simulators/sim-http.js';
+import type { SimRequest, SimResponse } from '../../../common/simulators/sim-http.js';
 import { CarrierSimulator, simulatedLabel, type SimulatedShipment } from './carrier-simulator.js';
 
 const API = '/parcel/de/shipping/v2';
@@ -48,6 +48,9 @@ export class DhlSimulator extends CarrierSimulator {
       )
       .route('DELETE', `${API}/orders`, (r) =>
         this.authorized(r, () => this.operate('cancel', () => this.cancel(r))),
+      )
+      .route('POST', `${API}/privacy-notices`, (r) =>
+        this.authorized(r, () => Promise.resolve(this.receivePrivacyNotice(r.body))),
       )
       .route('GET', '/track/shipments', (r) => this.operate('track', () => this.track(r)));
   }

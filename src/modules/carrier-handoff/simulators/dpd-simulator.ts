@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { SimRequest, SimResponse } from '../../payments/simulators/sim-http.js';
+import type { SimRequest, SimResponse } from '../../../common/simulators/sim-http.js';
 import { CarrierSimulator, simulatedLabel, type SimulatedShipment } from './carrier-simulator.js';
 
 const API = '/api/v1';
@@ -51,6 +51,9 @@ export class DpdSimulator extends CarrierSimulator {
       )
       .route('GET', `${API}/getParcelLifeCycle`, (r) =>
         this.authorized(r, () => this.operate('track', () => this.track(r))),
+      )
+      .route('POST', `${API}/privacy-notices`, (r) =>
+        this.authorized(r, () => Promise.resolve(this.receivePrivacyNotice(r.body))),
       );
   }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { SimRequest, SimResponse } from '../../payments/simulators/sim-http.js';
+import type { SimRequest, SimResponse } from '../../../common/simulators/sim-http.js';
 import { CarrierSimulator, simulatedLabel, type SimulatedShipment } from './carrier-simulator.js';
 
 export interface HermesSimulatorOptions {
@@ -55,6 +55,9 @@ export class HermesSimulator extends CarrierSimulator {
       )
       .route('GET', '/shipmentinfo', (r) =>
         this.authorized(r, () => this.operate('track', () => this.track(r))),
+      )
+      .route('POST', '/privacy-notices', (r) =>
+        this.authorized(r, () => Promise.resolve(this.receivePrivacyNotice(r.body))),
       );
   }
 

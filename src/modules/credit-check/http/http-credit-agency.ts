@@ -72,6 +72,43 @@ export class HttpCreditAgency implements CreditAgency {
     }
     return parseAnswer(body);
   }
+
+  async sendPrivacyNotice(notice: {
+    noticeId: string;
+    kind: 'erasure' | 'rectification' | 'restriction';
+    references: string[];
+    occurredAt: Date;
+  }): Promise<void> {
+    const { baseUrl, apiKey } = await this.options.endpoint();
+    let response: Response;
+    try {
+      response = await fetch(`${baseUrl.replace(/\/+$/, '')}/v1/data-subject-notices`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json',
+          'user-agent': 'storefront-credit-check/1',
+          ...(apiKey ? { 'x-api-key': apiKey } : {}),
+        },
+        body: JSON.stringify({
+          noticeId: notice.noticeId,
+          type: notice.kind,
+          legalBasis: 'Art. 19 GDPR',
+          references: notice.references,
+          occurredAt: notice.occurredAt.toISOString(),
+        }),
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      });
+    } catch (error) {
+      throw new CreditAgencyUnavailable(describeFetchFailure(error, this.options.timeoutMs), {
+        cause: error,
+      });
+    }
+    await response.body?.cancel().catch(() => undefined);
+    if (response.status < 200 || response.status >= 300) {
+      throw new CreditAgencyUnavailable(`the credit agency answered HTTP ${response.status}`);
+    }
+  }
 }
 
 function describeFetchFailure(error: unknown, timeoutMs: number, otherwise = 'no answer'): string {

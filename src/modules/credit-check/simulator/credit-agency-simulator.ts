@@ -172,8 +172,17 @@ export class CreditAgencySimulator {
       receivedAt: new Date(),
     });
 
-    if (req.method !== 'POST' || (req.url ?? '').split('?')[0] !== '/v1/checks')
-      return send(res, 404, { error: 'not-found' });
+    const path = (req.url ?? '').split('?')[0];
+    if (req.method === 'POST' && path === '/v1/data-subject-notices') {
+      // Art. 19 notices (modelled on the agencies' partner interfaces for erasure and correction).
+      if (this.options.apiKey !== undefined && req.headers['x-api-key'] !== this.options.apiKey)
+        return send(res, 401, { error: 'unauthorized' });
+      const notice = body as { noticeId?: unknown; references?: unknown } | undefined;
+      if (typeof notice?.noticeId !== 'string' || !Array.isArray(notice.references))
+        return send(res, 400, { error: 'noticeId and references are required' });
+      return send(res, 202, { received: notice.noticeId });
+    }
+    if (req.method !== 'POST' || path !== '/v1/checks') return send(res, 404, { error: 'not-found' });
     if (this.options.apiKey !== undefined && req.headers['x-api-key'] !== this.options.apiKey)
       return send(res, 401, { error: 'unauthorized' });
     const request = parseRequest(body);

@@ -1,12 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { AuditLog, Discloser, fieldPaths, ProcessingRefused } from '@app/privacy';
-import type { CarrierId, ParcelRecipient } from '../../carrier-handoff/carrier.port.js';
-import { CARRIER_ALLOW_LIST, CARRIER_HANDOFF } from '../../carrier-handoff/carrier-handoff.declarations.js';
-import { parcelOnly, parcelRecipient } from '../../carrier-handoff/parcel-recipient.js';
-import type { ShipmentStatus } from '../../carrier-handoff/shipment.entity.js';
-import type { ShipmentRow } from '../../carrier-handoff/shipment-store.js';
-import { OrderReader } from '../../orders/order-reader.js';
-import type { OrderView } from '../../orders/order-view.js';
+import {
+  type CarrierId,
+  type ParcelRecipient,
+  CARRIER_ALLOW_LIST,
+  CARRIER_HANDOFF,
+  parcelOnly,
+  parcelRecipient,
+  type ShipmentStatus,
+  type ShipmentRow,
+} from '../../carrier-handoff/index.js';
+import { OrderReader, type OrderView } from '../../orders/index.js';
 
 /** Why a partner receives no personal data of a shipment. */
 export type WithheldReason = 'retention-expired' | 'processing-restricted' | 'order-unavailable';

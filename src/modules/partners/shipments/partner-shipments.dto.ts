@@ -1,9 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDate, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { CARRIERS, type CarrierId } from '../../carrier-handoff/carrier.port.js';
-import { SHIPMENT_STATUSES, type ShipmentStatus } from '../../carrier-handoff/shipment.entity.js';
-import type { PartnerReport } from '../../carrier-handoff/shipment-lifecycle.js';
+import {
+  CARRIERS,
+  type CarrierId,
+  SHIPMENT_STATUSES,
+  type ShipmentStatus,
+  type PartnerReport,
+} from '../../carrier-handoff/index.js';
 
 export class PartnerShipmentQuery {
   @ApiPropertyOptional({ enum: SHIPMENT_STATUSES, description: 'Only shipments in this status.' })

@@ -1,15 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { shipmentNotFound } from '../../carrier-handoff/carrier-handoff.problems.js';
-import { decodeCursor, encodeCursor } from '../../carrier-handoff/cursor.js';
-import type { ShipmentStatus } from '../../carrier-handoff/shipment.entity.js';
-import { ShipmentLifecycle, type PartnerReport } from '../../carrier-handoff/shipment-lifecycle.js';
 import {
+  shipmentNotFound,
+  type ShipmentStatus,
+  ShipmentLifecycle,
+  type PartnerReport,
   SHIPMENT_COLUMNS,
   SHIPMENT_READABLE,
   type ShipmentRow,
-} from '../../carrier-handoff/shipment-store.js';
+} from '../../carrier-handoff/index.js';
+import { decodeCursor, encodeCursor } from '../../../common/pagination/cursor.js';
 import type { PartnerPrincipal } from '../partners.service.js';
 import { PartnerShipmentViews, type PartnerShipmentView } from './partner-shipment-views.js';
 

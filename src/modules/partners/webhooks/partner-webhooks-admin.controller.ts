@@ -12,7 +12,7 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { StaffAuthGuard, StaffRoles } from '../../../common/auth/auth.guards.js';
-import { ActiveStaffGuard } from '../../back-office/staff/active-staff.guard.js';
+import { ActiveStaffGuard } from '../../back-office/index.js';
 import { PartnerWebhooks, type DeliveryRecord, type WebhookRecord } from './partner-webhooks.service.js';
 import {
   CreatedWebhookDto,

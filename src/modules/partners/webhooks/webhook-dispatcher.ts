@@ -3,14 +3,15 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Discloser, DisclosureRefused, JobQueue, ProcessingRefused } from '@app/privacy';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../../config/app-config.js';
-import { CARRIER_HANDOFF } from '../../carrier-handoff/carrier-handoff.declarations.js';
-import { parcelOnly } from '../../carrier-handoff/parcel-recipient.js';
-import { SHIPMENT_EVENTS_QUEUE, type ShipmentEvent } from '../../carrier-handoff/shipment-events.js';
 import {
+  CARRIER_HANDOFF,
+  parcelOnly,
+  SHIPMENT_EVENTS_QUEUE,
+  type ShipmentEvent,
   SHIPMENT_COLUMNS,
   SHIPMENT_READABLE,
   type ShipmentRow,
-} from '../../carrier-handoff/shipment-store.js';
+} from '../../carrier-handoff/index.js';
 import { PartnerShipmentViews, type DisclosurePlan } from '../shipments/partner-shipment-views.js';
 import { signedHeaders } from './webhook-signature.js';
 import { WebhookSecretCipher } from './webhook-secrets.js';

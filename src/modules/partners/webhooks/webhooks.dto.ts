@@ -13,7 +13,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { SHIPMENT_EVENT_TYPES, type ShipmentEventType } from '../../carrier-handoff/shipment-events.js';
+import { SHIPMENT_EVENT_TYPES, type ShipmentEventType } from '../../carrier-handoff/index.js';
 
 export class CreateWebhookDto {
   @ApiProperty({

@@ -10,7 +10,12 @@ import {
 import { decimalToMinor, minorToDecimal } from '../money.js';
 import { PAYPAL_AUTH_ALGO, transmissionMessage } from '../paypal/paypal-webhook-signature.js';
 import { createCertificateChain, type CertificateChain } from './self-signed-certificate.js';
-import { SimServer, postWebhook, type SimRequest, type SimResponse } from './sim-http.js';
+import {
+  SimServer,
+  postWebhook,
+  type SimRequest,
+  type SimResponse,
+} from '../../../common/simulators/sim-http.js';
 
 /**
  * A local PayPal for what the shop uses: OAuth client credentials, Orders v2 (create, get, capture),

@@ -1,6 +1,12 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import Stripe from 'stripe';
-import { SimServer, postWebhook, parseNestedForm, type SimRequest, type SimResponse } from './sim-http.js';
+import {
+  SimServer,
+  postWebhook,
+  parseNestedForm,
+  type SimRequest,
+  type SimResponse,
+} from '../../../common/simulators/sim-http.js';
 
 /**
  * A local Stripe for what the shop uses: PaymentIntents (create, retrieve, cancel), refunds, and the

@@ -1,4 +1,4 @@
-import { ValidationProblem } from '../../common/problem/problem.js';
+import { ValidationProblem } from '../problem/problem.js';
 
 /**
  * Keyset cursors over (timestamp, id): opaque to clients, exact to the microsecond (the timestamp

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ValidationProblem } from '../../common/problem/problem.js';
+import { ValidationProblem } from '../problem/problem.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 
 describe('keyset cursors', () => {

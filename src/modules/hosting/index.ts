@@ -1,0 +1,2 @@
+// The hosting module's public surface (docs/architecture.md).
+export { HostingModule } from './hosting.module.js';

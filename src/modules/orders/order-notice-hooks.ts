@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+import { NotificationOutbox } from '../notifications/notification-outbox.js';
+import { ORDER_NOTICES, ORDER_RECIPIENT } from './order-notices.js';
+import { OrderTransitionHooks, type OrderTransition } from './order-transition-hooks.js';
+
+/** Who ended an order, as the cancellation notice words it. */
+export const cancellationInitiator = (t: Pick<OrderTransition, 'actor'>): string =>
+  t.actor.type === 'system' ? 'timeout' : t.actor.type === 'subject' ? 'customer' : 'shop';
+
+/**
+ * The order's emails that follow a move of its status, enqueued in the move's transaction (the
+ * notice exists exactly when the move committed): payment received on `paid`, cancelled on
+ * `cancelled`, refunded on `refunded`. The confirmation is enqueued at checkout; the shipping notice
+ * by the carrier handoff (it knows the tracking number).
+ */
+@Injectable()
+export class OrderNoticeHooks {
+  constructor(
+    private readonly outbox: NotificationOutbox,
+    private readonly hooks: OrderTransitionHooks,
+  ) {}
+
+  register(): void {
+    this.hooks.on('paid', (t) => this.notify(t, ORDER_NOTICES.paymentReceived));
+    this.hooks.on('cancelled', (t) =>
+      this.notify(t, ORDER_NOTICES.cancelled, { initiator: cancellationInitiator(t), refunded: false }),
+    );
+    this.hooks.on('refunded', (t) => this.notify(t, ORDER_NOTICES.refund));
+  }
+
+  /** Enqueues `template` about `t.orderId` in the transaction of the move. */
+  async notify(
+    t: Pick<OrderTransition, 'orderId' | 'manager'>,
+    template: string,
+    data: Record<string, string | number | boolean> = {},
+  ): Promise<void> {
+    await this.outbox.notify(
+      { template, recipient: { kind: ORDER_RECIPIENT, id: t.orderId }, data },
+      t.manager,
+    );
+  }
+}

@@ -1,0 +1,2 @@
+// The registration module's public surface (docs/architecture.md).
+export { RegistrationModule } from './registration.module.js';

@@ -1,0 +1,22 @@
+// The VAT rules of the shop: rates of the member states, the treatment of a delivery, the arithmetic.
+// Pure functions and data; no tables, no Nest providers.
+export {
+  EU_VAT_RATES,
+  categoryOfGermanRate,
+  isEuMemberState,
+  ratesOf,
+  type CountryVatRates,
+  type VatCategory,
+} from './vat-rates.js';
+export {
+  EXPORT_NOTE,
+  INTRA_EU_SUPPLY_NOTE,
+  SELLER_COUNTRY,
+  rateForProduct,
+  vatTreatment,
+  type VatBuyer,
+  type VatRegime,
+  type VatSituation,
+  type VatTreatment,
+} from './vat-rules.js';
+export { formatRate, netOfGross, rateAsPercent, vatOfGross, vatOfNet } from './vat-arithmetic.js';
