@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { ConfigurationError, validateConfig, type AppConfig } from './config/app-config.js';
 import { createApp } from './create-app.js';
 import { openDatabaseServer, type DatabaseServer } from './database/database-server.js';
+import { EmbeddedPostgresError } from './database/embedded-postgres.js';
 import { runMigrations } from './database/migrate.js';
 import { bootLog } from './boot-log.js';
 
@@ -64,6 +65,8 @@ async function main(): Promise<void> {
     process.on('SIGTERM', () => shutdown('SIGTERM'));
   } catch (error) {
     log.fatal({ err: error }, 'start failed');
+    // A cause the operator can fix (port taken, disk full): one plain line naming the setting to change.
+    if (error instanceof EmbeddedPostgresError) process.stderr.write(`start failed: ${error.message}\n`);
     await database?.stop().catch(() => undefined);
     process.exit(1);
   }

@@ -1,7 +1,7 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import type { Socket } from 'node:net';
+import net, { type Socket } from 'node:net';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -118,6 +118,49 @@ async function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs: n
   return false;
 }
 
+/**
+ * A start that failed for a reason the operator can fix: the message names the cause and the setting
+ * to change, in one line (main.ts prints it as is).
+ */
+export class EmbeddedPostgresError extends Error {
+  override name = 'EmbeddedPostgresError';
+}
+
+const portTaken = (port: number): EmbeddedPostgresError =>
+  new EmbeddedPostgresError(
+    `embedded PostgreSQL cannot listen on port ${port}: another program uses it. ` +
+      'Set EMBEDDED_PG_PORT to a free port (or DATABASE_URL to use a PostgreSQL of your own).',
+  );
+
+const diskFull = (dataDir: string): EmbeddedPostgresError =>
+  new EmbeddedPostgresError(
+    `embedded PostgreSQL cannot write to ${dataDir}: the disk is full (No space left on device). ` +
+      'Free space there or set EMBEDDED_PG_DATA_DIR to a folder on another disk.',
+  );
+
+const DISK_FULL = /No space left on device|could not extend file|ENOSPC/i;
+const ADDRESS_IN_USE = /Address already in use|could not bind|EADDRINUSE/i;
+
+/** Whether something else listens on the loopback port (checked before the server is spawned). */
+function portInUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'EADDRINUSE'));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(false)));
+  });
+}
+
+/** Whether `pid` is a PostgreSQL server (a pid in a stale postmaster.pid may since belong to another program). */
+async function isPostgres(pid: number): Promise<boolean> {
+  try {
+    const cmdline = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8');
+    return cmdline.includes('postgres');
+  } catch {
+    // No /proc (macOS): trust the pid file, as PostgreSQL itself does.
+    return process.platform !== 'linux';
+  }
+}
+
 export class EmbeddedPostgres {
   private process?: ChildProcess;
   private credentials?: Credentials;
@@ -174,6 +217,14 @@ export class EmbeddedPostgres {
     await fs.writeFile(pwfile, `${credentials.password}\n`, { mode: 0o600 });
     if (ids.uid !== undefined && ids.gid !== undefined) await fs.chown(pwfile, ids.uid, ids.gid);
     try {
+      await fs.writeFile(`${this.dataDir}.probe`, Buffer.alloc(64 * 1024));
+      await fs.rm(`${this.dataDir}.probe`, { force: true });
+    } catch (error) {
+      await fs.rm(`${this.dataDir}.probe`, { force: true }).catch(() => undefined);
+      if ((error as NodeJS.ErrnoException).code === 'ENOSPC') throw diskFull(this.dataDir);
+      throw error;
+    }
+    try {
       await execFileAsync(
         bin.initdb,
         [
@@ -186,10 +237,19 @@ export class EmbeddedPostgres {
         ],
         { ...ids, env: { ...process.env, LC_ALL: 'C' } },
       );
+      await fs.writeFile(this.credentialsFile, JSON.stringify(credentials), { mode: 0o600 });
+    } catch (error) {
+      const stderr = (error as { stderr?: unknown }).stderr;
+      const output = `${typeof stderr === 'string' ? stderr : ''} ${error instanceof Error ? error.message : ''}`;
+      if (DISK_FULL.test(output)) {
+        // A half-written cluster would block the next start ("not empty"): remove it.
+        await fs.rm(this.dataDir, { recursive: true, force: true }).catch(() => undefined);
+        throw diskFull(this.dataDir);
+      }
+      throw error;
     } finally {
       await fs.rm(pwfile, { force: true });
     }
-    await fs.writeFile(this.credentialsFile, JSON.stringify(credentials), { mode: 0o600 });
   }
 
   /** A server left running by a process that was killed hard: stop it so this start owns the cluster. */
@@ -197,7 +257,7 @@ export class EmbeddedPostgres {
     const pidFile = path.join(this.dataDir, 'postmaster.pid');
     if (!existsSync(pidFile)) return;
     const pid = Number.parseInt((await fs.readFile(pidFile, 'utf8')).split('\n')[0] ?? '', 10);
-    if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+    if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid) || !(await isPostgres(pid))) return;
     this.log(`stopping a PostgreSQL (pid ${pid}) left running on ${this.dataDir}`);
     process.kill(pid, 'SIGINT');
     if (!(await waitFor(() => !isAlive(pid), 15_000))) {
@@ -206,6 +266,7 @@ export class EmbeddedPostgres {
   }
 
   private async spawnServer(bin: Binaries, ids: RunAs): Promise<void> {
+    if (await portInUse(this.options.port)) throw portTaken(this.options.port);
     const child = spawn(
       bin.postgres,
       [
@@ -237,6 +298,8 @@ export class EmbeddedPostgres {
     ]);
     if (outcome !== 'ready') {
       child.kill('SIGKILL');
+      if (ADDRESS_IN_USE.test(stderr)) throw portTaken(this.options.port);
+      if (DISK_FULL.test(stderr)) throw diskFull(this.dataDir);
       throw new Error(
         `embedded PostgreSQL did not start (${outcome}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`,
       );

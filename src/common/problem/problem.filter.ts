@@ -78,6 +78,39 @@ function isFrameworkError(error: unknown): error is FrameworkError & { statusCod
 
 const titleFor = (status: number): string => STATUS_CODES[status] ?? 'Error';
 
+/** Socket errors and PostgreSQL's connection/shutdown classes (08, 57P0x, 53300 too many connections). */
+const DB_UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  '53300',
+  '57P01',
+  '57P02',
+  '57P03',
+]);
+const DB_UNAVAILABLE_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|terminating connection due to administrator command|the database system is (starting up|shutting down|in recovery)|Client has encountered a connection error/i;
+
+/**
+ * Whether an error means the database cannot be reached right now (restart, outage), as opposed to a
+ * bug: the answer is then 503 with Retry-After, and the pool reconnects by itself once it is back.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
+    const { code, message, driverError, cause } = e as {
+      code?: unknown;
+      message?: unknown;
+      driverError?: unknown;
+      cause?: unknown;
+    };
+    if (typeof code === 'string' && (DB_UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true;
+    if (typeof message === 'string' && DB_UNAVAILABLE_MESSAGES.test(message)) return true;
+    e = driverError ?? cause;
+  }
+  return false;
+}
+
 export function toProblem(error: unknown): ProblemAnswer {
   // What services throw: a typed domain error, mapped to its status here at the edge.
   if (error instanceof DomainError) {
@@ -150,6 +183,19 @@ export function toProblem(error: unknown): ProblemAnswer {
       unexpected: false,
     };
   }
+  if (isDatabaseUnavailable(error)) {
+    return {
+      document: {
+        type: problemType('service-unavailable'),
+        title: 'Service Unavailable',
+        status: 503,
+        detail:
+          'The service is briefly unavailable. Nothing was changed unless you were told so; try again shortly.',
+      },
+      headers: { 'retry-after': '5' },
+      unexpected: false,
+    };
+  }
   return {
     document: {
       type: problemType('internal-error'),
@@ -170,6 +216,8 @@ export function sendProblem(error: unknown, request: FastifyRequest, reply: Fast
   if (unexpected) {
     // The stack and the message go to the log (scrubbed of personal data there), never to the client.
     logger.error({ err: error, requestId: request.id }, 'unexpected error');
+  } else if (document.status === 503) {
+    logger.warn({ requestId: request.id }, 'answered 503: a dependency is unavailable');
   }
   if (reply.sent) return;
   void reply
