@@ -835,6 +835,66 @@ export class AppConfig {
   @Min(500)
   @Max(60_000)
   VIES_TIMEOUT_MS = 8000;
+
+  /** Largest image a device may upload, in bytes (default 15 MB); larger uploads answer 413. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10_000)
+  @Max(100_000_000)
+  DEVICE_IMAGE_MAX_BYTES = 15_000_000;
+
+  /** Most pixels (width × height) an uploaded image may declare: refuses decompression bombs before decoding. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10_000)
+  @Max(200_000_000)
+  DEVICE_IMAGE_MAX_PIXELS = 40_000_000;
+
+  /** The stored image is re-encoded with its longer edge at most this many pixels (data minimisation). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(256)
+  @Max(8192)
+  DEVICE_IMAGE_MAX_EDGE = 2048;
+
+  /** Days an image is kept after its result was delivered to the practice, unless improvement consent keeps it. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  DEVICE_IMAGE_RETENTION_DAYS = 30;
+
+  /** Days an analysis result (and an image kept for improvement) is kept after the upload. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  DEVICE_RESULT_RETENTION_DAYS = 365;
+
+  /** Smallest group of subjects whose improvement statistics are shown to staff (k-anonymity). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(2)
+  @Max(1000)
+  DEVICE_STATS_MIN_GROUP = 5;
+
+  /**
+   * Key-encryption keys of the device data keys: `id:key[,id:key...]`, each key 32 bytes as 64 hex digits or
+   * base64. Required in production; empty in development: one random key kept in the database (app_secret).
+   */
+  @ValidateIf((c: AppConfig) => c.NODE_ENV === 'production' || c.DEVICE_KEKS !== '')
+  @Matches(
+    /^[a-z0-9][a-z0-9-]{0,31}:([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)(,[a-z0-9][a-z0-9-]{0,31}:([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=))*$/,
+    {
+      message: 'a list of id:key, each key 32 bytes as 64 hex digits or base64',
+    },
+  )
+  DEVICE_KEKS = '';
+
+  /** The id (in DEVICE_KEKS) of the key that wraps new data keys; `npm run device:rewrap-keys` moves all to it. */
+  @ValidateIf((c: AppConfig) => c.NODE_ENV === 'production' || c.DEVICE_KEKS !== '')
+  @Matches(/^[a-z0-9][a-z0-9-]{0,31}$/, { message: 'the id of one key in DEVICE_KEKS' })
+  DEVICE_KEK_ID = '';
 }
 
 export class ConfigurationError extends Error {

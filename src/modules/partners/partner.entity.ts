@@ -1,10 +1,11 @@
 import { PersonalData } from '@app/privacy';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
-export const PARTNER_KINDS = ['carrier', 'logistics'] as const;
+/** `practice`: a doctor's practice operating the shop's skin-analysis devices (src/modules/device-analysis). */
+export const PARTNER_KINDS = ['carrier', 'logistics', 'practice'] as const;
 export type PartnerKind = (typeof PARTNER_KINDS)[number];
 
-/** A carrier or logistics partner using the partner API; `recipientId` is its entry in the registry. */
+/** A carrier, logistics partner or practice; `recipientId` is its entry in the registry. */
 @Entity({ name: 'partner' })
 export class Partner {
   @PrimaryGeneratedColumn('uuid')

@@ -231,11 +231,12 @@ export class Partners {
 
   /**
    * A partner is bound to a recipient of the registry, whose allow-lists decide what it may receive.
-   * A carrier is an independent controller (recipient); a logistics partner may also be a processor.
+   * A carrier or a practice is an independent controller (recipient); a logistics partner may also be a processor.
    */
   private assertRecipient(kind: PartnerKind, recipientId: string): void {
     const recipient = this.registry.registry.recipients().find((r) => r.id === recipientId);
-    const allowedRoles = kind === 'carrier' ? ['recipient'] : ['recipient', 'processor'];
+    // A practice receives its patients' analysis results as an independent controller (the doctor).
+    const allowedRoles = kind === 'logistics' ? ['recipient', 'processor'] : ['recipient'];
     if (!recipient || !allowedRoles.includes(recipient.role))
       throw new ValidationProblem([
         {
