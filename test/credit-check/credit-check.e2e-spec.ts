@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { PrivacyRegistryService, RetentionSweep, RightsService } from '@app/privacy';
+import type { StaffRole } from '../../src/common/auth/auth.guards.js';
 import { TokenService } from '../../src/common/auth/token.service.js';
 import {
   CREDIT_APPROVAL,
@@ -8,7 +9,7 @@ import {
   type OrderForCreditApproval,
 } from '../../src/modules/credit-check/credit-approval.port.js';
 import { CreditCheckService } from '../../src/modules/credit-check/credit-check.service.js';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { staffMember, startTestApp, type TestApp } from '../helpers/test-app.js';
 import { startFakeCreditAgency, type FakeCreditAgency } from '../fakes/credit-agency/index.js';
 
 const DAY_MS = 86_400_000;
@@ -36,9 +37,13 @@ describe('credit checks (Art. 6(1)(f), Art. 22 safeguards)', () => {
     const { token } = tokens.sign({ sub: customerId, kind: 'customer' });
     return { customerId, subjectId: `customer:${customerId}`, headers: { authorization: `Bearer ${token}` } };
   };
-  const staffHeaders = (role: string, id = `staff-${randomUUID()}`): Record<string, string> => ({
-    authorization: `Bearer ${tokens.sign({ sub: id, kind: 'staff', role }).token}`,
-  });
+  /** Headers of a real, active staff account of `role` (the staff guard checks the account). */
+  const staffAccount = async (role: StaffRole): Promise<{ id: string; headers: Record<string, string> }> => {
+    const member = await staffMember(t, role);
+    return { id: member.id, headers: { authorization: `Bearer ${member.token}` } };
+  };
+  const staffHeaders = async (role: StaffRole): Promise<Record<string, string>> =>
+    (await staffAccount(role)).headers;
 
   const order = (overrides: Partial<OrderForCreditApproval> = {}): OrderForCreditApproval => ({
     id: randomUUID(),
@@ -312,11 +317,12 @@ describe('credit checks (Art. 6(1)(f), Art. 22 safeguards)', () => {
         offerMethods: ['card', 'paypal'],
       });
 
-      const reviewerId = `staff-${randomUUID()}`;
+      const reviewer = await staffAccount('support');
+      const reviewerId = reviewer.id;
       const open = await t.inject({
         method: 'GET',
         url: '/api/v1/admin/credit-checks/reviews?status=open',
-        headers: staffHeaders('support', reviewerId),
+        headers: reviewer.headers,
       });
       expect(open.statusCode).toBe(200);
       const listed = open.json<{ checkId: string }[]>().find((r) => r.checkId === declined.checkId);
@@ -330,7 +336,7 @@ describe('credit checks (Art. 6(1)(f), Art. 22 safeguards)', () => {
       const decided = await t.inject({
         method: 'POST',
         url: `/api/v1/admin/credit-checks/${declined.checkId}/review`,
-        headers: staffHeaders('support', reviewerId),
+        headers: reviewer.headers,
         payload: {
           decision: 'approve',
           reason: 'Previous address confirmed; three earlier orders paid on time.',
@@ -402,7 +408,7 @@ describe('credit checks (Art. 6(1)(f), Art. 22 safeguards)', () => {
       const decided = await t.inject({
         method: 'POST',
         url: `/api/v1/admin/credit-checks/${declined.checkId}/review`,
-        headers: staffHeaders('privacy-officer'),
+        headers: await staffHeaders('privacy-officer'),
         payload: {
           decision: 'decline',
           reason: 'Red result confirmed by the agency; no contrary evidence given.',
@@ -427,7 +433,7 @@ describe('credit checks (Art. 6(1)(f), Art. 22 safeguards)', () => {
       const unasked = await t.inject({
         method: 'POST',
         url,
-        headers: staffHeaders('support'),
+        headers: await staffHeaders('support'),
         payload: { decision: 'approve', reason: 'Approved without anybody asking for it.' },
       });
       expect(unasked.statusCode).toBe(409);
@@ -441,7 +447,7 @@ describe('credit checks (Art. 6(1)(f), Art. 22 safeguards)', () => {
       const noReason = await t.inject({
         method: 'POST',
         url,
-        headers: staffHeaders('support'),
+        headers: await staffHeaders('support'),
         payload: { decision: 'approve', reason: 'ok' },
       });
       expect(noReason.statusCode).toBe(400);
@@ -450,7 +456,7 @@ describe('credit checks (Art. 6(1)(f), Art. 22 safeguards)', () => {
       const fulfilment = await t.inject({
         method: 'POST',
         url,
-        headers: staffHeaders('fulfilment'),
+        headers: await staffHeaders('fulfilment'),
         payload: { decision: 'approve', reason: 'Fulfilment may not decide credit reviews.' },
       });
       expect(fulfilment.statusCode).toBe(403);

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { ConsentLedger, Discloser, ProcessingGuard } from '@app/privacy';
 import { TokenService } from '../../src/common/auth/token.service.js';
 import { customerSubject } from '../../src/common/subjects.js';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { staffToken, startTestApp, type TestApp } from '../helpers/test-app.js';
 import { TestDeclarationsModule } from '../privacy/fixtures.js';
 
 describe('privacy requests (Arts. 15-21)', () => {
@@ -111,7 +111,7 @@ describe('privacy requests (Arts. 15-21)', () => {
     expect(asked.json().result).toEqual({ type: 'erasure', stage: 'awaiting-confirmation' });
     // The person confirmed again by phone; staff record how (the code path is in guests.e2e-spec.ts).
     const officer = {
-      authorization: `Bearer ${tokens.sign({ sub: randomUUID(), kind: 'staff', role: 'privacy-officer' }).token}`,
+      authorization: `Bearer ${await staffToken(t, 'privacy-officer')}`,
     };
     const res = await t.inject({
       method: 'POST',
@@ -153,10 +153,10 @@ describe('privacy requests (Arts. 15-21)', () => {
 
   it('lists requests by due date for the privacy officer only', async () => {
     const officer = {
-      authorization: `Bearer ${tokens.sign({ sub: randomUUID(), kind: 'staff', role: 'privacy-officer' }).token}`,
+      authorization: `Bearer ${await staffToken(t, 'privacy-officer')}`,
     };
     const fulfilment = {
-      authorization: `Bearer ${tokens.sign({ sub: randomUUID(), kind: 'staff', role: 'fulfilment' }).token}`,
+      authorization: `Bearer ${await staffToken(t, 'fulfilment')}`,
     };
     const ok = await t.inject({ method: 'GET', url: '/api/v1/admin/privacy/requests', headers: officer });
     expect(ok.statusCode).toBe(200);

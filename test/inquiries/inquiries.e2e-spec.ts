@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { TokenService } from '../../src/common/auth/token.service.js';
 import { InquiriesRights } from '../../src/modules/inquiries/inquiries.rights.js';
 import { InquiryAnswerDelivery } from '../../src/modules/inquiries/inquiry-answer-delivery.js';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { staffMember, staffToken, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 const DAY_MS = 86_400_000;
 
@@ -36,14 +36,16 @@ interface Receipt {
 describe('contact form and product inquiries', () => {
   let t: TestApp;
   let staff: Record<string, string>;
+  let supportId: string;
 
   beforeAll(async () => {
     t = await startTestApp({
       env: { INQUIRY_RATE_LIMIT_MAX: '3', INQUIRY_RATE_LIMIT_WINDOW_SECONDS: '600' },
     });
-    const tokens = t.app.get(TokenService);
+    const support = await staffMember(t, 'support');
+    supportId = support.id;
     staff = {
-      authorization: `Bearer ${tokens.sign({ sub: 'staff-support-1', kind: 'staff', role: 'support' }).token}`,
+      authorization: `Bearer ${support.token}`,
     };
   });
   afterAll(async () => {
@@ -204,7 +206,7 @@ describe('contact form and product inquiries', () => {
       expect(audit.rows).toEqual([
         {
           actor_type: 'staff',
-          actor_id: 'staff-support-1',
+          actor_id: supportId,
           actor_role: 'support',
           activity_id: 'inquiries',
           action: 'read',
@@ -215,7 +217,7 @@ describe('contact form and product inquiries', () => {
 
     it('lets only support and admin staff in', async () => {
       const tokens = t.app.get(TokenService);
-      const fulfilment = tokens.sign({ sub: 'staff-pick-1', kind: 'staff', role: 'fulfilment' }).token;
+      const fulfilment = await staffToken(t, 'fulfilment');
       const customer = tokens.sign({ sub: 'c-1', kind: 'customer' }).token;
       const list = (authorization?: string) =>
         t.inject({
@@ -226,7 +228,7 @@ describe('contact form and product inquiries', () => {
       expect((await list()).statusCode).toBe(401);
       expect((await list(`Bearer ${customer}`)).statusCode).toBe(401);
       expect((await list(`Bearer ${fulfilment}`)).statusCode).toBe(403);
-      const admin = tokens.sign({ sub: 'staff-admin-1', kind: 'staff', role: 'admin' }).token;
+      const admin = await staffToken(t, 'admin');
       expect((await list(`Bearer ${admin}`)).statusCode).toBe(200);
     });
 
@@ -395,7 +397,7 @@ describe('contact form and product inquiries', () => {
       expect(section.records.map((r) => r.recordType)).toEqual(['inquiry', 'inquiry_answer']);
       expect(section.records[0].data).toMatchObject({ email: email.toUpperCase(), phone: '+49215488260' });
       expect(section.records[1].data).toMatchObject({ text: 'We will call you back.' });
-      expect(JSON.stringify(section)).not.toContain('staff-support-1');
+      expect(JSON.stringify(section)).not.toContain(supportId);
     });
 
     it('erases an inquiry and its answers on an erasure request', async () => {
@@ -446,9 +448,7 @@ describe('inquiries with a deletion grace', () => {
   });
 
   it('keeps a closed inquiry for the grace and the sweep deletes it after', async () => {
-    const staff = {
-      authorization: `Bearer ${t.app.get(TokenService).sign({ sub: 'staff-2', kind: 'staff', role: 'support' }).token}`,
-    };
+    const staff = { authorization: `Bearer ${await staffToken(t, 'support')}` };
     const { id } = (
       await t.inject({
         method: 'POST',

@@ -11,6 +11,9 @@ const production = (env: Record<string, string>) =>
     PAYMENT_IBAN_KEY: 'a'.repeat(64),
     PARTNER_WEBHOOK_SECRET_KEY: 'b'.repeat(64),
     SEPA_CREDITOR_ID: 'DE02ZZZ01234567890',
+    PRIVACY_DISCLOSURE_HASH_KEY: 'c'.repeat(64),
+    DEVICE_KEKS: `k1:${'d'.repeat(64)}`,
+    DEVICE_KEK_ID: 'k1',
     ...env,
   });
 
