@@ -7,8 +7,6 @@ import { buildModuleMap } from './module-map.js';
  * cross-module read fails here: ask the owning module for a query in its index.ts instead.
  */
 const KNOWN_FOREIGN_READS = new Set([
-  'back-office → customer',
-  'back-office → customer_address',
   'carrier-handoff → invoice',
   'carrier-handoff → partner',
   'carrier-handoff → partner_webhook',
