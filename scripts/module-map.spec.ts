@@ -12,7 +12,6 @@ const KNOWN_FOREIGN_READS = new Set([
   'carrier-handoff → partner_webhook',
   'carrier-handoff → shop_order',
   'orders → customer',
-  'partners → shipment',
 ]);
 
 describe('the module map', () => {
