@@ -11,6 +11,7 @@ import {
   PrivacyRequestsController,
 } from './privacy-requests.controller.js';
 import { PrivacyRequests } from './privacy-requests.service.js';
+import { ReceiptSubjects } from './receipt-subjects.js';
 import { RecipientNotices } from './recipient-notices.js';
 import { RequestCodes } from './request-codes.js';
 
@@ -29,10 +30,11 @@ import { RequestCodes } from './request-codes.js';
   providers: [
     PrivacyRequests,
     PrivacyRequestStore,
+    ReceiptSubjects,
     RecipientNotices,
     RequestCodes,
     ...DATA_SUBJECT_RIGHTS_GUARDS,
   ],
-  exports: [PrivacyRequests],
+  exports: [PrivacyRequests, ReceiptSubjects],
 })
 export class DataSubjectRightsModule {}
