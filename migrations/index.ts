@@ -25,6 +25,7 @@ import { OrderCancellation1795567100000 } from './1795567100000-order-cancellati
 import { PartnerPractices1795566000000 } from './1795566000000-partner-practices.js';
 import { DeviceAnalysis1795566100000 } from './1795566100000-device-analysis.js';
 import { ReceiptRequests1795571000000 } from './1795571000000-receipt-requests.js';
+import { EvidenceRetention1795571100000 } from './1795571100000-evidence-retention.js';
 
 /**
  * Every migration, in order. A migration is never edited after it landed: add a new one
@@ -57,4 +58,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   PartnerPractices1795566000000,
   DeviceAnalysis1795566100000,
   ReceiptRequests1795571000000,
+  EvidenceRetention1795571100000,
 ];

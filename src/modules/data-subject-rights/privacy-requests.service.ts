@@ -12,6 +12,7 @@ import {
   ALL_ACTIVITIES,
   AuditLog,
   ConsentLedger,
+  evidenceRetentionPolicies,
   JobQueue,
   PrivacyRegistryService,
   RetentionPolicies,
@@ -35,6 +36,7 @@ import { InquiriesRights } from '../inquiries/index.js';
 import { NoticeCatalogue, NotificationOutbox, type NoticeData } from '../notifications/index.js';
 import { OrderReader, OrderSecrets } from '../orders/index.js';
 import { DATA_SUBJECT_RIGHTS, REQUEST_PROOF_YEARS } from './data-subject-rights.declarations.js';
+import { EVIDENCE_PERIODS, PRIVACY_EVIDENCE } from './privacy-evidence.declarations.js';
 import {
   REQUEST_NOTICES,
   REQUEST_RECIPIENT,
@@ -167,6 +169,9 @@ export class PrivacyRequests implements OnModuleInit, PersonalDataExporter, Pers
       timestampColumn: 'received_at',
       afterDays: REQUEST_PROOF_YEARS * 365,
     });
+    for (const policy of evidenceRetentionPolicies(PRIVACY_EVIDENCE.id, EVIDENCE_PERIODS)) {
+      this.retention.register(policy);
+    }
     for (const template of requestNotices(
       this.config.PRIVACY_CONTROLLER_NAME,
       this.config.PRIVACY_SUPERVISORY_AUTHORITY,
