@@ -12,6 +12,7 @@ import { HostingModule } from './modules/hosting/index.js';
 import { ThrottleModule } from './common/throttle/throttle.module.js';
 import { AccessLogModule } from './modules/access-log/index.js';
 import { AddressValidationModule } from './modules/address-validation/index.js';
+import { AdminConsoleModule } from './modules/admin-console/index.js';
 import { BackOfficeModule } from './modules/back-office/index.js';
 import { CookiesModule } from './modules/cookies/index.js';
 import { InquiriesModule } from './modules/inquiries/index.js';
@@ -100,6 +101,7 @@ export class AppModule {
         CarrierHandoffModule,
         PartnerShipmentsModule,
         DataSubjectRightsModule,
+        AdminConsoleModule,
         ...(options.extraModules ?? []),
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
