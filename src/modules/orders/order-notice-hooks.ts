@@ -35,7 +35,21 @@ export class OrderNoticeHooks {
         );
       await this.notify(t, ORDER_NOTICES.cancelled, { initiator: cancellationInitiator(t), refunded: paid });
     });
-    this.hooks.on('refunded', (t) => this.notify(t, ORDER_NOTICES.refund));
+    // A return's refund names its amount and VAT; a whole-order refund by staff names none (the total).
+    const refund = (t: OrderTransition) =>
+      this.notify(
+        t,
+        ORDER_NOTICES.refund,
+        t.refund
+          ? {
+              amountCents: t.refund.amountCents,
+              vatCents: t.refund.vatCents,
+              returnNumber: t.refund.returnNumber,
+            }
+          : {},
+      );
+    this.hooks.on('refunded', refund);
+    this.hooks.on('partially_refunded', refund);
   }
 
   /** Enqueues `template` about `t.orderId` in the transaction of the move. */

@@ -73,6 +73,8 @@ export const ORDER_PROCESSING = defineActivity({
   purposes: [
     'Conclude and perform the sales contract: take the order, reserve the goods, take payment, deliver',
     'Handle cancellations and refunds',
+    "Handle a consumer's withdrawal (§§ 355-357 BGB): record the lines withdrawn, receive and inspect the returned " +
+      'goods, refund line by line (returns and their history are kept with the order)',
     'Let a guest follow their order through the link sent at checkout',
     'Email the order confirmation (with the withdrawal instructions, Art. 246a EGBGB) and the notices of payment, ' +
       'shipment, cancellation, refund and return',
