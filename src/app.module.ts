@@ -19,6 +19,7 @@ import { InquiriesModule } from './modules/inquiries/index.js';
 import { NotificationsModule } from './modules/notifications/index.js';
 import { CreditCheckModule } from './modules/credit-check/index.js';
 import { DataSubjectRightsModule } from './modules/data-subject-rights/index.js';
+import { DeviceAnalysisModule } from './modules/device-analysis/index.js';
 import { OrdersModule } from './modules/orders/index.js';
 import { PaymentsModule } from './modules/payments/index.js';
 import { PartnersModule, PartnerShipmentsModule } from './modules/partners/index.js';
@@ -102,6 +103,7 @@ export class AppModule {
         PartnerShipmentsModule,
         DataSubjectRightsModule,
         AdminConsoleModule,
+        DeviceAnalysisModule,
         ...(options.extraModules ?? []),
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
