@@ -24,6 +24,7 @@ import { OrderMail1795567000000 } from './1795567000000-order-mail.js';
 import { OrderCancellation1795567100000 } from './1795567100000-order-cancellation.js';
 import { PartnerPractices1795566000000 } from './1795566000000-partner-practices.js';
 import { DeviceAnalysis1795566100000 } from './1795566100000-device-analysis.js';
+import { InvoiceDocuments1795573000000 } from './1795573000000-invoice-documents.js';
 
 /**
  * Every migration, in order. A migration is never edited after it landed: add a new one
@@ -55,4 +56,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   OrderCancellation1795567100000,
   PartnerPractices1795566000000,
   DeviceAnalysis1795566100000,
+  InvoiceDocuments1795573000000,
 ];

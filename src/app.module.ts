@@ -19,6 +19,7 @@ import { NotificationsModule } from './modules/notifications/index.js';
 import { CreditCheckModule } from './modules/credit-check/index.js';
 import { DataSubjectRightsModule } from './modules/data-subject-rights/index.js';
 import { OrdersModule } from './modules/orders/index.js';
+import { InvoicingModule } from './modules/invoicing/index.js';
 import { PaymentsModule } from './modules/payments/index.js';
 import { PartnersModule, PartnerShipmentsModule } from './modules/partners/index.js';
 import { CarrierHandoffModule } from './modules/carrier-handoff/index.js';
@@ -95,6 +96,7 @@ export class AppModule {
         InquiriesModule,
         AccessLogModule,
         OrdersModule,
+        InvoicingModule,
         CreditCheckModule,
         PaymentsModule,
         CarrierHandoffModule,

@@ -35,7 +35,11 @@ export class OrderNoticeHooks {
         );
       await this.notify(t, ORDER_NOTICES.cancelled, { initiator: cancellationInitiator(t), refunded: paid });
     });
-    this.hooks.on('refunded', (t) => this.notify(t, ORDER_NOTICES.refund));
+    this.hooks.on('refunded', async (t) => {
+      // Refunded orders were all paid: the credit note reverses the invoice, in this same transaction.
+      await this.creditNotes.request({ orderId: t.orderId, reason: 'order refunded' }, t.manager);
+      await this.notify(t, ORDER_NOTICES.refund);
+    });
   }
 
   /** Enqueues `template` about `t.orderId` in the transaction of the move. */
