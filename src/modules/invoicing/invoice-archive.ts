@@ -37,6 +37,16 @@ export interface ArchivedDocument {
   sha256: string;
 }
 
+/** A document as a listing names it: what to download, not the bytes. */
+export interface DocumentListing {
+  kind: DocumentKind;
+  number: string;
+  format: DocumentFormat;
+  mediaType: string;
+  issuedAt: string;
+  sha256: string;
+}
+
 interface DocumentRow {
   id: string;
   kind: DocumentKind;
@@ -168,6 +178,26 @@ export class InvoiceArchive {
       [query.orderId, query.kind, query.format, query.number ?? null],
     );
     return rows[0] ? toDocument(rows[0]) : null;
+  }
+
+  /** The documents of an order (without their bytes), oldest first, for `purpose`. */
+  async listed(orderId: string, purpose: string): Promise<DocumentListing[]> {
+    const visible =
+      purpose === RETENTION_PURPOSE ? 'true' : notBlockedClause(INVOICE_DOCUMENT_RECORD, 'd.id');
+    const rows: Omit<DocumentRow, 'content'>[] = await this.dataSource.query(
+      `select d.id, d.kind, d.number, d.format, d.media_type, d.subject_id, d.issued_at, d.sha256
+         from invoice_document d where d.order_id = $1 and ${visible}
+        order by d.issued_at, d.number, d.format`,
+      [orderId],
+    );
+    return rows.map((r) => ({
+      kind: r.kind,
+      number: r.number,
+      format: r.format,
+      mediaType: r.media_type,
+      issuedAt: r.issued_at.toISOString(),
+      sha256: r.sha256.trim(),
+    }));
   }
 
   /** A document by its number, for `purpose` (the tax audit reads by number). */

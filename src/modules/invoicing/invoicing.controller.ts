@@ -14,7 +14,7 @@ import {
   type OrderView,
 } from '../orders/index.js';
 import type { DocumentFormat, DocumentKind } from './invoice-document.entity.js';
-import { InvoiceArchive, type ArchivedDocument } from './invoice-archive.js';
+import { InvoiceArchive, type ArchivedDocument, type DocumentListing } from './invoice-archive.js';
 import { INVOICE_ARCHIVE_ACTIVITY_ID } from './invoicing.declarations.js';
 import { InvoiceFormatQueryDto, type InvoiceFormat } from './invoicing.dto.js';
 
@@ -71,6 +71,26 @@ export class ShopInvoicesController {
     }
     if (!order) throw notFound('The order');
     return order;
+  }
+
+  @Get(':id/documents')
+  @ApiBearerAuth()
+  @ApiHeader({
+    name: 'X-Order-Token',
+    required: false,
+    description: 'A guest: the accessToken from checkout.',
+  })
+  @ApiOperation({
+    summary:
+      "Your order's invoice and credit notes: number, kind, format, date and SHA-256 of each (no bytes)",
+  })
+  async documents(
+    @Param('id') id: string,
+    @OptionalCustomerId() customerId: string | undefined,
+    @Headers('x-order-token') orderToken: string | undefined,
+  ): Promise<{ documents: DocumentListing[] }> {
+    const order = await this.order(id, customerId, orderToken);
+    return { documents: await this.archive.listed(order.id, INVOICE_ARCHIVE_ACTIVITY_ID) };
   }
 
   @Get(':id/invoice')
@@ -149,6 +169,15 @@ export class StaffInvoicesController {
     private readonly archive: InvoiceArchive,
     private readonly audit: AuditLog,
   ) {}
+
+  @Get('orders/:id/documents')
+  @StaffRoles('support', 'admin')
+  @ApiOperation({ summary: "An order's invoice and credit notes (number, kind, format, date, SHA-256)" })
+  async documents(@Param('id') id: string): Promise<{ documents: DocumentListing[] }> {
+    const [order] = await this.reader.views([id]);
+    if (!order) throw notFound('The order');
+    return { documents: await this.archive.listed(order.id, INVOICE_ARCHIVE_ACTIVITY_ID) };
+  }
 
   @Get('orders/:id/invoice')
   @StaffRoles('support', 'admin')
