@@ -27,6 +27,7 @@ import { EvidenceRetention1795571100000 } from './1795571100000-evidence-retenti
 import { OrderReturns1795572000000 } from './1795572000000-order-returns.js';
 import { PartnerPractices1795570000000 } from './1795570000000-partner-practices.js';
 import { DeviceAnalysis1795570100000 } from './1795570100000-device-analysis.js';
+import { InvoiceDocuments1795573000000 } from './1795573000000-invoice-documents.js';
 
 /**
  * Every migration, in order. A migration is never edited after it landed: add a new one
@@ -61,4 +62,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   OrderReturns1795572000000,
   PartnerPractices1795570000000,
   DeviceAnalysis1795570100000,
+  InvoiceDocuments1795573000000,
 ];
