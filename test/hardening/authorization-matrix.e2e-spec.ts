@@ -27,7 +27,9 @@ type Actor =
   | 'admin'
   | 'deactivated'
   | 'partnerA'
-  | 'partnerB';
+  | 'partnerB'
+  | 'deviceA'
+  | 'deviceB';
 const ACTORS: readonly Actor[] = [
   'nobody',
   'customerA',
@@ -40,6 +42,8 @@ const ACTORS: readonly Actor[] = [
   'deactivated',
   'partnerA',
   'partnerB',
+  'deviceA',
+  'deviceB',
 ];
 type Answer = 'allow' | 'deny' | 'hidden';
 type Expected = Record<Actor, Answer>;
@@ -57,7 +61,7 @@ const RULES = {
   /** The refresh token in the body is the credential: no actor's header stands in for it. */
   ownCredential: everyone('deny'),
   /** A shop route a customer may call signed in or not; a staff token is refused (it is not a customer's). */
-  shopOptionalCustomer: only(['nobody', ...CUSTOMERS, 'guest', 'partnerA', 'partnerB']),
+  shopOptionalCustomer: only(['nobody', ...CUSTOMERS, 'guest', 'partnerA', 'partnerB', 'deviceA', 'deviceB']),
   customer: only(CUSTOMERS),
   /** A signed-in customer or the guest with their order token. */
   customerOrGuest: only([...CUSTOMERS, 'guest']),
@@ -72,6 +76,7 @@ const RULES = {
   /** Human review of credit decisions (Art. 22(3) GDPR): support and the privacy officer, not admin. */
   creditReview: only(['support', 'privacy-officer']),
   partner: only(['partnerA', 'partnerB']),
+  device: only(['deviceA', 'deviceB']),
 } satisfies Record<string, Expected>;
 type Rule = keyof typeof RULES;
 
@@ -199,6 +204,27 @@ const TABLE: Record<string, Rule> = {
   'GET /api/v1/admin/privacy/legal-holds/{id}': 'privacy',
   'DELETE /api/v1/admin/privacy/legal-holds/{id}': 'privacy',
 
+  'POST /api/v1/shop/orders/{id}/withdrawals': 'customerAOrder',
+  'GET /api/v1/shop/orders/{id}/documents': 'customerAOrder',
+  'GET /api/v1/shop/orders/{id}/invoice': 'customerAOrder',
+  'GET /api/v1/shop/orders/{id}/credit-notes/{number}': 'customerAOrder',
+  'GET /api/v1/admin/orders/{id}/documents': 'support',
+  'GET /api/v1/admin/orders/{id}/invoice': 'support',
+  'GET /api/v1/admin/orders/{id}/credit-notes/{number}': 'support',
+  'GET /api/v1/admin/invoice-archive/{number}': 'admin',
+  'GET /api/v1/admin/returns': 'supportFulfilment',
+  'POST /api/v1/admin/returns/{id}/receipt': 'supportFulfilment',
+  'POST /api/v1/admin/returns/{id}/refund': 'support',
+  'POST /api/v1/admin/privacy/requests/{id}/identity-check': 'privacy',
+  'POST /api/v1/admin/device-practices': 'admin',
+  'GET /api/v1/admin/device-practices': 'admin',
+  'POST /api/v1/admin/device-practices/{practiceId}/devices': 'admin',
+  'GET /api/v1/admin/device-practices/{practiceId}/devices': 'admin',
+  'POST /api/v1/admin/devices/{deviceId}/credentials': 'admin',
+  'GET /api/v1/admin/devices/{deviceId}/credentials': 'admin',
+  'DELETE /api/v1/admin/devices/{deviceId}/credentials/{credentialId}': 'admin',
+  'GET /api/v1/device/self': 'device',
+
   'GET /api/v1/partner/me': 'partner',
   'GET /api/v1/partner/api-keys': 'partner',
   'GET /api/v1/partner/api-keys/{id}': 'partner',
@@ -206,6 +232,14 @@ const TABLE: Record<string, Rule> = {
   'GET /api/v1/partner/shipments/{id}': 'partner',
   'POST /api/v1/partner/shipments/{id}/ack': 'partner',
   'POST /api/v1/partner/shipments/{id}/status': 'partner',
+};
+
+/**
+ * A valid body for the routes whose handler decides who may act only after the body validated (it needs
+ * the body's content for that); every other write gets `{}`, so an allowed caller meets validation.
+ */
+const BODIES: Record<string, object> = {
+  'POST /api/v1/shop/orders/{id}/withdrawals': { lines: [{ lineNo: 1, quantity: 1 }] },
 };
 
 const fits = (answer: Answer, status: number): boolean =>
@@ -276,6 +310,30 @@ describe('authorization matrix (OpenAPI routes × actors)', () => {
       expect(key.statusCode).toBe(201);
       headers[actor] = { 'x-api-key': key.json<{ key: string }>().key };
     }
+
+    for (const actor of ['deviceA', 'deviceB'] as const) {
+      const practice = await t.inject({
+        method: 'POST',
+        url: '/api/v1/admin/device-practices',
+        headers: asAdmin,
+        payload: { name: `Practice of ${actor}` },
+      });
+      expect(practice.statusCode).toBe(201);
+      const device = await t.inject({
+        method: 'POST',
+        url: `/api/v1/admin/device-practices/${practice.json<{ id: string }>().id}/devices`,
+        headers: asAdmin,
+        payload: { serialNumber: `MATRIX-${actor}-${randomUUID().slice(0, 8)}` },
+      });
+      expect(device.statusCode).toBe(201);
+      const credential = await t.inject({
+        method: 'POST',
+        url: `/api/v1/admin/devices/${device.json<{ id: string }>().id}/credentials`,
+        headers: asAdmin,
+      });
+      expect(credential.statusCode).toBe(201);
+      headers[actor] = { 'x-device-key': credential.json<{ credential: string }>().credential };
+    }
   }, 60_000);
 
   afterAll(async () => {
@@ -307,7 +365,7 @@ describe('authorization matrix (OpenAPI routes × actors)', () => {
           method: method as 'GET',
           url,
           headers: headers[actor],
-          ...(['POST', 'PUT', 'PATCH'].includes(method) ? { payload: {} } : {}),
+          ...(['POST', 'PUT', 'PATCH'].includes(method) ? { payload: BODIES[route] ?? {} } : {}),
         });
         requests += 1;
         const status = response.statusCode;
