@@ -3,11 +3,15 @@ import path from 'node:path';
 import { scanCapture } from './log-leaks.mjs';
 
 export default async function globalTeardown() {
-  await checkLogs();
-  const server = globalThis.__EMBEDDED_TEST_PG__;
-  if (!server) return;
-  await server.stop();
-  await rm(path.dirname(server.dataDirectory), { recursive: true, force: true });
+  try {
+    await checkLogs();
+  } finally {
+    const server = globalThis.__EMBEDDED_TEST_PG__;
+    if (server) {
+      await server.stop();
+      await rm(path.dirname(server.dataDirectory), { recursive: true, force: true });
+    }
+  }
 }
 
 /**
