@@ -26,6 +26,7 @@ import { PartnerPractices1795566000000 } from './1795566000000-partner-practices
 import { DeviceAnalysis1795566100000 } from './1795566100000-device-analysis.js';
 import { ReceiptRequests1795571000000 } from './1795571000000-receipt-requests.js';
 import { EvidenceRetention1795571100000 } from './1795571100000-evidence-retention.js';
+import { RectificationNotices1795571200000 } from './1795571200000-rectification-notices.js';
 
 /**
  * Every migration, in order. A migration is never edited after it landed: add a new one
@@ -59,4 +60,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   DeviceAnalysis1795566100000,
   ReceiptRequests1795571000000,
   EvidenceRetention1795571100000,
+  RectificationNotices1795571200000,
 ];

@@ -27,6 +27,7 @@ import {
   type ExportSection,
   type PersonalDataEraser,
   type PersonalDataExporter,
+  type Rectification,
 } from '@app/privacy';
 import type { EntityManager } from 'typeorm';
 import { RateLimiter } from '../../common/throttle/rate-limiter.js';
@@ -159,6 +160,7 @@ export class PrivacyRequests implements OnModuleInit, PersonalDataExporter, Pers
   async onModuleInit(): Promise<void> {
     this.rightsRegistry.registerExporter(this);
     this.rightsRegistry.registerEraser(this);
+    this.rightsRegistry.onRectification((r) => this.recordRectification(r));
     this.retention.register({
       id: 'data-subject-rights.requests',
       activityId: ACTIVITY,
@@ -531,6 +533,37 @@ export class PrivacyRequests implements OnModuleInit, PersonalDataExporter, Pers
     });
   }
 
+  /**
+   * Art. 19 after a rectification made anywhere (the profile, the address book): when recipients
+   * received the person's data, a completed request records it and each is told on its channel, in
+   * the transaction of the change. The person sees it in their requests, with who was told.
+   */
+  private async recordRectification(rectification: Rectification): Promise<void> {
+    await this.uow.transaction(async () => {
+      const subjectIds = [rectification.subjectId];
+      if (!(await this.recipients.anyRecipient(subjectIds))) return;
+      const row = await this.store.create({
+        subjectId: rectification.subjectId,
+        subjectIds,
+        type: 'rectification',
+        status: 'received',
+        channel: rectification.subjectId.startsWith('customer:') ? 'account' : 'email',
+        contactEmail: null,
+        activityId: rectification.activityId,
+        reason: null,
+        lang: 'de',
+        identityCheck: null,
+        recordedBy: null,
+        verified: true,
+      });
+      const told = await this.recipients.prepare(row.id, subjectIds, 'rectification');
+      await this.recipients.dispatch(row.id);
+      const outcome = { fields: rectification.fields, recipients: told };
+      await this.store.update(row.id, { status: 'completed', completed_at: new Date(), outcome });
+      await this.store.event(row.id, 'completed', outcome);
+    });
+  }
+
   // ---------------------------------------------------------------- carrying out
 
   private async carryOut(
@@ -612,6 +645,7 @@ export class PrivacyRequests implements OnModuleInit, PersonalDataExporter, Pers
         return { request, result: { type: 'consent-withdrawal', purpose, withdrawn } };
       }
       case 'lift-restriction':
+      case 'rectification':
         throw new RuleViolationError(
           'not-a-person-request',
           'Not available',

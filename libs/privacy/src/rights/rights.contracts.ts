@@ -181,3 +181,17 @@ export interface RightsHooks {
 }
 
 export const RIGHTS_HOOKS = Symbol('RIGHTS_HOOKS');
+
+/** A person's data was rectified (Art. 16): which fields (names, never values), in the writer's transaction. */
+export interface Rectification {
+  subjectId: string;
+  /** The activity whose records changed. */
+  activityId: string;
+  fields: string[];
+}
+
+/**
+ * Called by RightsRegistry.rectified for every rectification, inside the transaction that made it
+ * (work through the unit of work joins it): the data-subject-rights module tells the recipients (Art. 19).
+ */
+export type RectificationListener = (rectification: Rectification) => Promise<void>;
