@@ -573,14 +573,17 @@ export class PrivacyRequests implements OnModuleInit, PersonalDataExporter, Pers
     switch (row.type) {
       case 'access': {
         const answer = await this.composer.compose(subjectIds);
-        for (const subjectId of subjectIds) {
-          await this.audit.append({
-            subjectId,
-            activityId: ACTIVITY,
-            action: 'export',
-            fields: answer.categories.map((c) => c.id),
-          });
-        }
+        // Appended together: the audit log writes them as one batch.
+        await Promise.all(
+          subjectIds.map((subjectId) =>
+            this.audit.append({
+              subjectId,
+              activityId: ACTIVITY,
+              action: 'export',
+              fields: answer.categories.map((c) => c.id),
+            }),
+          ),
+        );
         const records = answer.copy.sections.reduce((n, s) => n + s.records.length, 0);
         const request = await this.complete(row, {
           activities: answer.purposes.length,
@@ -1020,9 +1023,11 @@ export class PrivacyRequests implements OnModuleInit, PersonalDataExporter, Pers
   async accessAnswer(row: RequestRow): Promise<AccessAnswer> {
     if (row.type !== 'access') throw new NotFoundError('The answer');
     const answer = await this.composer.compose(row.subject_ids);
-    for (const subjectId of row.subject_ids) {
-      await this.audit.append({ subjectId, activityId: ACTIVITY, action: 'export', fields: ['answer.html'] });
-    }
+    await Promise.all(
+      row.subject_ids.map((subjectId) =>
+        this.audit.append({ subjectId, activityId: ACTIVITY, action: 'export', fields: ['answer.html'] }),
+      ),
+    );
     return answer;
   }
 
@@ -1045,14 +1050,12 @@ export class PrivacyRequests implements OnModuleInit, PersonalDataExporter, Pers
           registry.activity(r.activityId).source.kind === 'data-subject',
       )
       .map(({ recordType, recordId, activityId, data }) => ({ recordType, recordId, activityId, data }));
-    for (const subjectId of row.subject_ids) {
-      await this.audit.append({
-        subjectId,
-        activityId: ACTIVITY,
-        action: 'export',
-        fields: [...new Set(copy.sections.flatMap((s) => s.categories))],
-      });
-    }
+    const fields = [...new Set(copy.sections.flatMap((s) => s.categories))];
+    await Promise.all(
+      row.subject_ids.map((subjectId) =>
+        this.audit.append({ subjectId, activityId: ACTIVITY, action: 'export', fields }),
+      ),
+    );
     await this.uow.transaction(() => this.store.event(id, 'export-downloaded', { records: provided.length }));
     return portabilityArchive(copy.generatedAt, provided);
   }
@@ -1133,10 +1136,14 @@ export class PrivacyRequests implements OnModuleInit, PersonalDataExporter, Pers
 
   // ---------------------------------------------------------------- the module's own rights
 
-  async export(subjectId: string, manager: EntityManager): Promise<ExportSection> {
+  export(subjectId: string, manager: EntityManager): Promise<ExportSection> {
+    return this.exportMany([subjectId], manager);
+  }
+
+  async exportMany(subjectIds: readonly string[], manager: EntityManager): Promise<ExportSection> {
     const rows: RequestRow[] = await manager.query(
-      `select * from privacy_request where subject_id = $1 order by received_at`,
-      [subjectId],
+      `select * from privacy_request where subject_id = any($1::text[]) order by received_at`,
+      [[...subjectIds]],
     );
     return {
       activities: rows.length ? [ACTIVITY] : [],

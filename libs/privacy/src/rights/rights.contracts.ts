@@ -34,6 +34,12 @@ export interface PersonalDataExporter {
   /** Unique among exporters, e.g. `orders`. */
   readonly name: string;
   export(subjectId: string, manager: EntityManager): Promise<ExportSection>;
+  /**
+   * The same as `export` for each id, concatenated, in fewer queries: a person known under many
+   * subject ids (a guest with fifty inquiries) is then answered in one query per table, not fifty.
+   * Optional: without it the kernel calls `export` for each id.
+   */
+  exportMany?(subjectIds: readonly string[], manager: EntityManager): Promise<ExportSection>;
 }
 
 /** What an eraser did with one record. */
