@@ -74,6 +74,58 @@ describe('Art. 19 after a rectification in the profile', () => {
     expect(told).toEqual([expect.objectContaining({ recipient: 'credit-agency', kind: 'rectification' })]);
   });
 
+  it('answers Art. 15 with the credit check’s factors, the processors, and a readable page in English', async () => {
+    const customer = await signedInCustomer(t);
+    const subjectId = `customer:${customer.id}`;
+    await t.app.get<CreditApproval>(CREDIT_APPROVAL).requireApproval({
+      id: randomUUID(),
+      subjectId,
+      totalCents: 80_000,
+      currency: 'EUR',
+      paymentMethod: 'invoice',
+      billing: {
+        firstName: 'Erika',
+        lastName: 'Mustermann',
+        street: 'Siemensring',
+        houseNumber: '98',
+        postalCode: '47877',
+        city: 'Willich',
+        country: 'DE',
+      },
+    });
+    const res = await t.inject({
+      method: 'POST',
+      url: '/api/v1/shop/privacy-requests',
+      headers: customer.auth,
+      payload: { type: 'access', lang: 'en' },
+    });
+    expect(res.statusCode).toBe(200);
+    const { request, result } = res.json();
+    const check = result.answer.copy.sections
+      .flatMap((s: { records: { recordType: string; data: Record<string, unknown> }[] }) => s.records)
+      .find((r: { recordType: string }) => r.recordType === 'credit_check');
+    expect(check).toBeDefined();
+    expect(Array.isArray(check.data.factorsWeighed)).toBe(true);
+    expect((check.data.factorsWeighed as string[]).length).toBeGreaterThan(0);
+    expect(result.answer.automatedDecisions).toContainEqual(
+      expect.objectContaining({ activity: 'credit-check', logic: expect.any(String) }),
+    );
+    expect(result.answer.recipients.actual).toContainEqual(
+      expect.objectContaining({ recipient: 'credit-agency' }),
+    );
+    expect(result.answer.recipients.processors).toContainEqual(
+      expect.objectContaining({ recipient: 'hosting-provider' }),
+    );
+    const page = await t.inject({
+      method: 'GET',
+      url: `/api/v1/shop/privacy-requests/${request.id}/answer?format=html&lang=en`,
+      headers: customer.auth,
+    });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+    expect(page.body).toContain('Access under Art. 15 GDPR');
+  });
+
   it('records nothing when no recipient received the data', async () => {
     const customer = await signedInCustomer(t);
     const patched = await t.inject({
