@@ -71,12 +71,15 @@ describe('privacy requests by the receipt reference of a device analysis (patien
       subjectId,
       email,
     ]);
-    await t.app.get(ConsentLedger).grant({
-      subjectId,
-      purpose: 'carrier-notifications',
-      channel: 'device',
-      wording: { version: 'v1', text: 'Tell me about the parcel.' },
-    });
+    // The device consents as the device module records them at the device (Art. 9(2)(a)).
+    for (const purpose of ['device-analysis', 'device-improvement']) {
+      await t.app.get(ConsentLedger).grant({
+        subjectId,
+        purpose,
+        channel: 'device',
+        wording: { version: 'v1', text: `I consent to ${purpose}.` },
+      });
+    }
     return { subjectId, reference, email };
   }
 
@@ -106,7 +109,7 @@ describe('privacy requests by the receipt reference of a device analysis (patien
     expect(ok.statusCode).toBe(200);
     const answer = ok.json().result.answer;
     expect(answer.consents).toContainEqual(
-      expect.objectContaining({ purpose: 'carrier-notifications', action: 'grant', channel: 'device' }),
+      expect.objectContaining({ purpose: 'device-improvement', action: 'grant', channel: 'device' }),
     );
     const stored = await t.db.query(`select channel, subject_ids from privacy_request where id = $1`, [
       requestId,
@@ -115,7 +118,7 @@ describe('privacy requests by the receipt reference of a device analysis (patien
 
     const withdrawal = await ask({
       type: 'consent-withdrawal',
-      purpose: 'carrier-notifications',
+      purpose: 'device-improvement',
       receiptReference: p.reference,
     });
     expect(withdrawal.statusCode).toBe(202);
@@ -133,11 +136,13 @@ describe('privacy requests by the receipt reference of a device analysis (patien
     expect(done.statusCode).toBe(200);
     expect(done.json().result).toEqual({
       type: 'consent-withdrawal',
-      purpose: 'carrier-notifications',
+      purpose: 'device-improvement',
       withdrawn: true,
     });
-    const state = await t.app.get(ConsentLedger).state(p.subjectId, 'carrier-notifications');
-    expect(state.granted).toBe(false);
+    const ledger = t.app.get(ConsentLedger);
+    expect((await ledger.state(p.subjectId, 'device-improvement')).granted).toBe(false);
+    // Only the consent withdrawn: the analysis consent stands.
+    expect((await ledger.state(p.subjectId, 'device-analysis')).granted).toBe(true);
   });
 
   it('answers a reference with an address, one without and an unknown one alike; without an address staff check the identity', async () => {
@@ -188,7 +193,7 @@ describe('privacy requests by the receipt reference of a device analysis (patien
     expect(checked.statusCode).toBe(200);
     expect(checked.json().request.status).toBe('completed');
     expect(checked.json().result.answer.consents).toContainEqual(
-      expect.objectContaining({ purpose: 'carrier-notifications' }),
+      expect.objectContaining({ purpose: 'device-analysis' }),
     );
     const again = await t.inject({
       method: 'POST',
