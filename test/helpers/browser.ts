@@ -124,7 +124,7 @@ export async function staffAccount(
 /** Signs in through the console's form (keyboard only: type, Tab, Enter) and waits for the shell. */
 export async function signIn(page: Page, baseUrl: string, account: { email: string; password: string }) {
   await page.goto(`${baseUrl}/admin/`);
-  await page.getByLabel('Email').fill(account.email);
+  await page.locator('input[autocomplete="username"]').fill(account.email);
   await page.keyboard.press('Tab');
   await page.keyboard.type(account.password);
   await page.keyboard.press('Enter');
