@@ -188,8 +188,8 @@ export const de: Record<string, string> = {
   'vital interests': 'lebenswichtige Interessen',
   'public task': 'öffentliche Aufgabe',
   'legitimate interests': 'berechtigte Interessen',
-  'Special category of personal data (Art. 9), red double border':
-    'Besondere Kategorie personenbezogener Daten (Art. 9), roter doppelter Rand',
+  'Special category of personal data (Art. 9), thick red border':
+    'Besondere Kategorie personenbezogener Daten (Art. 9), dicker roter Rand',
   'Recipient in a third country (transfer, Art. 44 ff.)':
     'Empfänger in einem Drittland (Übermittlung, Art. 44 ff.)',
   'Solid line: activity processes the category; dashed: activity discloses to the recipient':
