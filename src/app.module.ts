@@ -19,7 +19,9 @@ import { InquiriesModule } from './modules/inquiries/index.js';
 import { NotificationsModule } from './modules/notifications/index.js';
 import { CreditCheckModule } from './modules/credit-check/index.js';
 import { DataSubjectRightsModule } from './modules/data-subject-rights/index.js';
+import { DeviceAnalysisModule } from './modules/device-analysis/index.js';
 import { OrdersModule } from './modules/orders/index.js';
+import { InvoicingModule } from './modules/invoicing/index.js';
 import { PaymentsModule } from './modules/payments/index.js';
 import { PartnersModule, PartnerShipmentsModule } from './modules/partners/index.js';
 import { CarrierHandoffModule } from './modules/carrier-handoff/index.js';
@@ -96,12 +98,14 @@ export class AppModule {
         InquiriesModule,
         AccessLogModule,
         OrdersModule,
+        InvoicingModule,
         CreditCheckModule,
         PaymentsModule,
         CarrierHandoffModule,
         PartnerShipmentsModule,
         DataSubjectRightsModule,
         AdminConsoleModule,
+        DeviceAnalysisModule,
         ...(options.extraModules ?? []),
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
