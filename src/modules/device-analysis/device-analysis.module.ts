@@ -7,6 +7,10 @@ import { DEVICE_ANALYSIS, DEVICE_IMPROVEMENT, PRACTICE_RECIPIENT } from './devic
 import { DeviceActorInterceptor, DeviceAuthGuard } from './device-auth.js';
 import { DevicesAdminController } from './devices-admin.controller.js';
 import { DeviceSelfController } from './device-self.controller.js';
+import { AnalysesAdminController } from './analyses-admin.controller.js';
+import { AnalysesController } from './analyses.controller.js';
+import { Analyses } from './analyses.service.js';
+import { ImprovementStatistics } from './improvement-statistics.js';
 import { Devices } from './devices.service.js';
 
 /**
@@ -22,8 +26,8 @@ import { Devices } from './devices.service.js';
       recipients: [PRACTICE_RECIPIENT],
     }),
   ],
-  controllers: [DevicesAdminController, DeviceSelfController],
-  providers: [Devices, DataKeys, DeviceAuthGuard, DeviceActorInterceptor],
+  controllers: [DevicesAdminController, DeviceSelfController, AnalysesController, AnalysesAdminController],
+  providers: [Devices, DataKeys, Analyses, ImprovementStatistics, DeviceAuthGuard, DeviceActorInterceptor],
   exports: [DataKeys],
 })
 export class DeviceAnalysisModule implements OnModuleInit {
