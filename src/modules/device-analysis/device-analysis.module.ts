@@ -1,9 +1,18 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
-import { PrivacyModule } from '@app/privacy';
+import { PrivacyModule, RetentionPolicies, RightsRegistry } from '@app/privacy';
 import { AppConfig } from '../../config/app-config.js';
 import { PartnersModule } from '../partners/index.js';
 import { DataKeys, parseKeyRing } from './data-keys.js';
-import { DEVICE_ANALYSIS, DEVICE_IMPROVEMENT, PRACTICE_RECIPIENT } from './device-analysis.declarations.js';
+import {
+  ANALYSIS_IMAGE_RECORD,
+  ANALYSIS_RECORD,
+  DEVICE_ANALYSIS,
+  DEVICE_CATEGORIES,
+  DEVICE_IMPROVEMENT,
+  PRACTICE_RECIPIENT,
+} from './device-analysis.declarations.js';
+import { DeviceAnalysisRights } from './device-analysis.rights.js';
+import { DeviceRetention } from './device-retention.js';
 import { DeviceActorInterceptor, DeviceAuthGuard } from './device-auth.js';
 import { DevicesAdminController } from './devices-admin.controller.js';
 import { DeviceSelfController } from './device-self.controller.js';
@@ -27,14 +36,46 @@ import { Devices } from './devices.service.js';
     }),
   ],
   controllers: [DevicesAdminController, DeviceSelfController, AnalysesController, AnalysesAdminController],
-  providers: [Devices, DataKeys, Analyses, ImprovementStatistics, DeviceAuthGuard, DeviceActorInterceptor],
+  providers: [
+    Devices,
+    DataKeys,
+    Analyses,
+    ImprovementStatistics,
+    DeviceRetention,
+    DeviceAnalysisRights,
+    DeviceAuthGuard,
+    DeviceActorInterceptor,
+  ],
   exports: [DataKeys],
 })
 export class DeviceAnalysisModule implements OnModuleInit {
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly rights: RightsRegistry,
+    private readonly deviceRights: DeviceAnalysisRights,
+    private readonly retention: RetentionPolicies,
+    private readonly deviceRetention: DeviceRetention,
+  ) {}
 
   onModuleInit(): void {
     // A DEVICE_KEK_ID naming no key of DEVICE_KEKS fails the start, not the first upload.
     if (this.config.DEVICE_KEKS) parseKeyRing(this.config.DEVICE_KEKS, this.config.DEVICE_KEK_ID);
+    this.rights.registerExporter(this.deviceRights);
+    this.rights.registerEraser(this.deviceRights);
+    this.retention.register({
+      id: 'device-analysis.images',
+      activityId: DEVICE_ANALYSIS.id,
+      category: DEVICE_CATEGORIES.image,
+      recordType: ANALYSIS_IMAGE_RECORD,
+      findExpired: (now, manager) => this.deviceRetention.findDueImages(now, manager),
+      erase: (ids, manager) => this.deviceRetention.eraseImages(ids, manager),
+    });
+    this.retention.register({
+      id: 'device-analysis.results',
+      activityId: DEVICE_ANALYSIS.id,
+      recordType: ANALYSIS_RECORD,
+      findExpired: (now, manager) => this.deviceRetention.findDueResults(now, manager),
+      erase: (ids, manager) => this.deviceRetention.eraseResults(ids, manager),
+    });
   }
 }
