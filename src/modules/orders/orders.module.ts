@@ -15,7 +15,7 @@ import { CatalogueAdminController, CatalogueController } from './catalogue.contr
 import { CatalogueSeeder } from './catalogue-seeder.js';
 import { Checkout } from './checkout.js';
 import { Invoice } from './invoice.entity.js';
-import { InvoiceIssuer } from './invoices.js';
+import { InvoiceIssuer, IssuedInvoices } from './invoices.js';
 import { OrderItem, OrderStatusChange, ShopOrder } from './order.entity.js';
 import { OrderReader } from './order-reader.js';
 import { OrderSecrets } from './order-secrets.js';
@@ -33,6 +33,8 @@ import { UnpaidOrders } from './unpaid-orders.js';
 import { OrderParcels } from './order-tracking.js';
 import { OrderCreditNotes } from './credit-notes.port.js';
 import { OrderCancellation } from './order-cancellation.js';
+import { OrderReturns } from './order-returns.js';
+import { ReturnsAdminController } from './order-returns.controller.js';
 
 /**
  * Catalogue, checkout, the order state machine, guest access to orders, and invoices with their
@@ -57,6 +59,7 @@ import { OrderCancellation } from './order-cancellation.js';
     OrdersController,
     OrdersAdminController,
     OrderDeskController,
+    ReturnsAdminController,
   ],
   providers: [
     OrderDesk,
@@ -65,6 +68,7 @@ import { OrderCancellation } from './order-cancellation.js';
     CatalogueSeeder,
     Checkout,
     InvoiceIssuer,
+    IssuedInvoices,
     OrderReader,
     OrderSecrets,
     OrderStateMachine,
@@ -76,6 +80,7 @@ import { OrderCancellation } from './order-cancellation.js';
     OrderParcels,
     OrderCreditNotes,
     OrderCancellation,
+    OrderReturns,
   ],
   exports: [
     OrderStateMachine,
@@ -86,6 +91,8 @@ import { OrderCancellation } from './order-cancellation.js';
     OrderNoticeHooks,
     OrderParcels,
     OrderCreditNotes,
+    IssuedInvoices,
+    OptionalCustomerAuthGuard,
   ],
 })
 export class OrdersModule implements OnModuleInit {
