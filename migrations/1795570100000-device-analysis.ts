@@ -47,10 +47,8 @@ export class DeviceAnalysis1795570100000 implements MigrationInterface {
         email_ct bytea,
         created_at timestamptz not null default now()
       )`);
-    await q.query(
-      `create unique index device_subject_reference on device_subject (practice_id, upper(reference))`,
-    );
-    await q.query(`create index device_subject_reference_any on device_subject (upper(reference))`);
+    // Unique across practices: the patient names themself by the reference alone (privacy requests).
+    await q.query(`create unique index device_subject_reference on device_subject (upper(reference))`);
 
     await q.query(`create schema if not exists device_keys`);
     await q.query(`

@@ -188,6 +188,30 @@ describe('device analysis: uploads and reads', () => {
     expect(samples.rows[0].n).toBe(0);
   });
 
+  it("another practice's reference is refused with 409 naming the field, and nothing is stored", async () => {
+    const data = validData();
+    expect((await upload(t, device, jpeg, data)).statusCode).toBe(201);
+    const before = await counts();
+    const res = await upload(
+      t,
+      otherPractice,
+      jpeg,
+      validData({ subjectReference: String(data.subjectReference).toLowerCase() }),
+    );
+    expect(res.statusCode).toBe(409);
+    expect(res.json<{ errors: { field: string }[] }>().errors.map((e) => e.field)).toEqual([
+      'subjectReference',
+    ]);
+    expect(await counts()).toEqual(before);
+    // The same practice's next analysis of the patient joins the same subject.
+    expect((await upload(t, samePracticeDevice, jpeg, data)).statusCode).toBe(201);
+    const { rows } = await t.db.query(
+      'select count(*)::int as n from device_analysis a join device_subject s on s.id = a.subject_id where s.reference = $1',
+      [data.subjectReference],
+    );
+    expect(rows[0].n).toBe(2);
+  });
+
   it('renders a printable HTML report with every value escaped', async () => {
     const res = await upload(t, device, jpeg, validData());
     const id = res.json<Analysis>().id;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { RetentionSweep, RightsService } from '@app/privacy';
+import { ConsentLedger, RetentionSweep, RightsService } from '@app/privacy';
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { DataSource } from 'typeorm';
@@ -181,6 +181,41 @@ describe('device analysis: statistics, retention, withdrawal, rights and key rot
         .map((r) => r.purpose as string)
         .sort(),
     ).toEqual(['device-analysis', 'device-improvement']);
+  });
+
+  it('a withdrawal made through a privacy request is crypto-shredded by the next sweep; reads stop at once', async () => {
+    const a = await send();
+    const b = await send();
+    const subjectA = await subjectOf(a.subjectReference);
+    const subjectB = await subjectOf(b.subjectReference);
+    const ledger = t.app.get(ConsentLedger);
+    await ledger.withdraw({
+      subjectId: `device-subject:${subjectA}`,
+      purpose: 'device-analysis',
+      channel: 'privacy-request',
+    });
+    await ledger.withdraw({
+      subjectId: `device-subject:${subjectB}`,
+      purpose: 'device-improvement',
+      channel: 'privacy-request',
+    });
+    // Before the sweep: the practice can no longer read the analysis whose consent ended.
+    const read = await t.inject({
+      method: 'GET',
+      url: `/api/v1/device/analyses/${a.id}`,
+      headers: device.headers,
+    });
+    expect(read.statusCode).toBeGreaterThanOrEqual(400);
+    await t.app.get(RetentionSweep).runSweep(new Date());
+    expect((await t.db.query('select 1 from device_subject where id = $1', [subjectA])).rowCount).toBe(0);
+    expect(
+      (await t.db.query('select 1 from device_keys.subject_key where subject_id = $1', [subjectA])).rowCount,
+    ).toBe(0);
+    expect(
+      (await t.db.query('select 1 from device_improvement_sample where subject_id = $1', [subjectB]))
+        .rowCount,
+    ).toBe(0);
+    expect((await t.db.query('select 1 from device_analysis where id = $1', [b.id])).rowCount).toBe(1);
   });
 
   it('the Art. 15 copy holds the image itself; the erasure crypto-shreds', async () => {

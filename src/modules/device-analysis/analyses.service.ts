@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { NotFoundError, RuleViolationError, UnitOfWork } from '@app/core';
+import { ConflictError, NotFoundError, RuleViolationError, UnitOfWork } from '@app/core';
 import { AuditLog, ConsentLedger, Discloser } from '@app/privacy';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -56,6 +56,18 @@ export interface AnalysisView {
 /** Why a decryption happened: the audit log's action. */
 export type DecryptionReason =
   'practice-read' | 'practice-report' | 'staff-read' | 'staff-image-read' | 'rights-export';
+
+export class ReferenceTakenError extends ConflictError {
+  constructor() {
+    super(
+      'subject-reference-taken',
+      'This subject reference is in use already: the device must create a new one.',
+      {
+        errors: [{ field: 'subjectReference', reason: 'is in use already' }],
+      },
+    );
+  }
+}
 
 export class NoSkinFoundError extends RuleViolationError {
   constructor() {
@@ -347,17 +359,41 @@ export class Analyses {
   ): Promise<{ subjectUuid: string; key: Buffer }> {
     const created = await manager.query<{ id: string }[]>(
       `insert into device_subject (practice_id, reference) values ($1, $2)
-       on conflict (practice_id, upper(reference)) do nothing returning id`,
+       on conflict (upper(reference)) do nothing returning id`,
       [practiceId, reference],
     );
     if (created[0]) return { subjectUuid: created[0].id, key: await this.keys.create(created[0].id) };
-    const [existing] = await manager.query<{ id: string }[]>(
-      'select id from device_subject where practice_id = $1 and upper(reference) = upper($2) for update',
-      [practiceId, reference],
+    const [existing] = await manager.query<{ id: string; practice_id: string }[]>(
+      'select id, practice_id from device_subject where upper(reference) = upper($1) for update',
+      [reference],
     );
+    // Another practice's patient: the device must create a new reference (never says whose it is).
+    if (existing.practice_id !== practiceId) throw new ReferenceTakenError();
     const key = await this.keys.find(existing.id, manager);
     if (!key) throw new Error('a device subject without a data key');
     return { subjectUuid: existing.id, key };
+  }
+
+  /** The subject behind a receipt reference, for the data-subject-rights module (ReceiptSubjects). */
+  async receiptSubject(reference: string): Promise<{ subjectId: string; email: string | null } | null> {
+    const [subject] = await this.dataSource.query<{ id: string; email_ct: Buffer | null }[]>(
+      'select id, email_ct from device_subject where upper(reference) = upper($1)',
+      [reference],
+    );
+    if (!subject) return null;
+    let email: string | null = null;
+    if (subject.email_ct) {
+      const key = await this.keys.find(subject.id, this.dataSource.manager);
+      if (!key) return null;
+      await this.audit.append({
+        subjectId: deviceSubject(subject.id),
+        activityId: DEVICE_ANALYSIS_ACTIVITY_ID,
+        action: 'decrypt:rights-request',
+        fields: [DEVICE_CATEGORIES.email],
+      });
+      email = open(key, subject.email_ct, aad.email(subject.id)).toString('utf8');
+    }
+    return { subjectId: deviceSubject(subject.id), email };
   }
 
   private async recordConsents(

@@ -1,6 +1,7 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { PrivacyModule, RetentionPolicies, RightsRegistry } from '@app/privacy';
 import { AppConfig } from '../../config/app-config.js';
+import { DataSubjectRightsModule, ReceiptSubjects } from '../data-subject-rights/index.js';
 import { PartnersModule } from '../partners/index.js';
 import { DataKeys, parseKeyRing } from './data-keys.js';
 import {
@@ -9,6 +10,8 @@ import {
   DEVICE_ANALYSIS,
   DEVICE_CATEGORIES,
   DEVICE_IMPROVEMENT,
+  DEVICE_SUBJECT_RECORD,
+  IMPROVEMENT_SAMPLE_RECORD,
   PRACTICE_RECIPIENT,
 } from './device-analysis.declarations.js';
 import { DeviceAnalysisRights } from './device-analysis.rights.js';
@@ -30,6 +33,7 @@ import { Devices } from './devices.service.js';
 @Module({
   imports: [
     PartnersModule,
+    DataSubjectRightsModule,
     PrivacyModule.forFeature({
       activities: [DEVICE_ANALYSIS, DEVICE_IMPROVEMENT],
       recipients: [PRACTICE_RECIPIENT],
@@ -55,6 +59,8 @@ export class DeviceAnalysisModule implements OnModuleInit {
     private readonly deviceRights: DeviceAnalysisRights,
     private readonly retention: RetentionPolicies,
     private readonly deviceRetention: DeviceRetention,
+    private readonly receipts: ReceiptSubjects,
+    private readonly analyses: Analyses,
   ) {}
 
   onModuleInit(): void {
@@ -62,6 +68,8 @@ export class DeviceAnalysisModule implements OnModuleInit {
     if (this.config.DEVICE_KEKS) parseKeyRing(this.config.DEVICE_KEKS, this.config.DEVICE_KEK_ID);
     this.rights.registerExporter(this.deviceRights);
     this.rights.registerEraser(this.deviceRights);
+    // A patient has no account: a privacy request names them by the reference on their receipt.
+    this.receipts.register((reference) => this.analyses.receiptSubject(reference));
     this.retention.register({
       id: 'device-analysis.images',
       activityId: DEVICE_ANALYSIS.id,
@@ -69,6 +77,20 @@ export class DeviceAnalysisModule implements OnModuleInit {
       recordType: ANALYSIS_IMAGE_RECORD,
       findExpired: (now, manager) => this.deviceRetention.findDueImages(now, manager),
       erase: (ids, manager) => this.deviceRetention.eraseImages(ids, manager),
+    });
+    this.retention.register({
+      id: 'device-analysis.withdrawn-subjects',
+      activityId: DEVICE_ANALYSIS.id,
+      recordType: DEVICE_SUBJECT_RECORD,
+      findExpired: (now, manager) => this.deviceRetention.findWithdrawnSubjects(now, manager),
+      erase: (ids, manager) => this.deviceRetention.shredSubjects(ids, manager),
+    });
+    this.retention.register({
+      id: 'device-improvement.withdrawn-samples',
+      activityId: DEVICE_IMPROVEMENT.id,
+      recordType: IMPROVEMENT_SAMPLE_RECORD,
+      findExpired: (now, manager) => this.deviceRetention.findWithdrawnSamples(now, manager),
+      erase: (ids, manager) => this.deviceRetention.eraseSamples(ids, manager),
     });
     this.retention.register({
       id: 'device-analysis.results',

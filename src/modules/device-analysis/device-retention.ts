@@ -3,7 +3,10 @@ import type { DueRecord } from '@app/privacy';
 import type { EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config.js';
 import { DataKeys } from './data-keys.js';
-import { DEVICE_IMPROVEMENT_ACTIVITY_ID } from './device-analysis.declarations.js';
+import {
+  DEVICE_ANALYSIS_ACTIVITY_ID,
+  DEVICE_IMPROVEMENT_ACTIVITY_ID,
+} from './device-analysis.declarations.js';
 
 /** Rows per sweep and policy: the sweep runs again on its next schedule for the rest. */
 const BATCH = 500;
@@ -21,6 +24,56 @@ export class DeviceRetention {
     private readonly config: AppConfig,
     private readonly keys: DataKeys,
   ) {}
+
+  /**
+   * Subjects whose latest device-analysis consent event is a withdrawal made elsewhere than at the
+   * device (a privacy request; the device route shreds at once): crypto-shredded by the next sweep.
+   */
+  async findWithdrawnSubjects(now: Date, manager: EntityManager): Promise<DueRecord[]> {
+    void now;
+    const rows = await manager.query<{ id: string; created_at: Date }[]>(
+      `select s.id, s.created_at from device_subject s
+        where (select e.action from privacy.consent_event e
+                where e.subject_id = 'device-subject:' || s.id and e.purpose = $1
+                order by e.id desc limit 1) = 'withdraw'
+        limit $2`,
+      [DEVICE_ANALYSIS_ACTIVITY_ID, BATCH],
+    );
+    return rows.map((r) => ({
+      recordId: r.id,
+      subjectId: `device-subject:${r.id}`,
+      occurredAt: r.created_at,
+    }));
+  }
+
+  async shredSubjects(ids: string[], manager: EntityManager): Promise<void> {
+    if (ids.length === 0) return;
+    await this.keys.destroy(ids, manager);
+    await manager.query('delete from device_subject where id = any($1::uuid[])', [ids]);
+  }
+
+  /** Statistics samples of subjects whose device-improvement consent is no longer in force. */
+  async findWithdrawnSamples(now: Date, manager: EntityManager): Promise<DueRecord[]> {
+    void now;
+    const rows = await manager.query<{ analysis_id: string; subject_id: string; created_at: Date }[]>(
+      `select x.analysis_id, x.subject_id, x.created_at from device_improvement_sample x
+        where coalesce((select e.action = 'grant' from privacy.consent_event e
+                         where e.subject_id = 'device-subject:' || x.subject_id and e.purpose = $1
+                         order by e.id desc limit 1), false) = false
+        limit $2`,
+      [DEVICE_IMPROVEMENT_ACTIVITY_ID, BATCH],
+    );
+    return rows.map((r) => ({
+      recordId: r.analysis_id,
+      subjectId: `device-subject:${r.subject_id}`,
+      occurredAt: r.created_at,
+    }));
+  }
+
+  async eraseSamples(ids: string[], manager: EntityManager): Promise<void> {
+    if (ids.length === 0) return;
+    await manager.query('delete from device_improvement_sample where analysis_id = any($1::uuid[])', [ids]);
+  }
 
   async findDueImages(now: Date, manager: EntityManager): Promise<DueRecord[]> {
     const rows = await manager.query<{ id: string; subject_id: string; created_at: Date }[]>(
