@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { DueRecord } from '@app/privacy';
+import { ConsentLedger, type DueRecord } from '@app/privacy';
 import type { EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config.js';
 import { DataKeys } from './data-keys.js';
@@ -23,27 +23,32 @@ export class DeviceRetention {
   constructor(
     private readonly config: AppConfig,
     private readonly keys: DataKeys,
+    private readonly ledger: ConsentLedger,
   ) {}
 
   /**
-   * Subjects whose latest device-analysis consent event is a withdrawal made elsewhere than at the
-   * device (a privacy request; the device route shreds at once): crypto-shredded by the next sweep.
+   * Subjects whose device-analysis consent was withdrawn elsewhere than at the device (a privacy request;
+   * the device route shreds at once): crypto-shredded by the next sweep. Walks every subject through the
+   * consent ledger, a page at a time.
    */
   async findWithdrawnSubjects(now: Date, manager: EntityManager): Promise<DueRecord[]> {
     void now;
-    const rows = await manager.query<{ id: string; created_at: Date }[]>(
-      `select s.id, s.created_at from device_subject s
-        where (select e.action from privacy.consent_event e
-                where e.subject_id = 'device-subject:' || s.id and e.purpose = $1
-                order by e.id desc limit 1) = 'withdraw'
-        limit $2`,
-      [DEVICE_ANALYSIS_ACTIVITY_ID, BATCH],
+    const due: DueRecord[] = [];
+    await this.walk<{ id: string; created_at: Date }>(
+      manager,
+      'select id, created_at from device_subject where id > $1 order by id limit $2',
+      async (row) => {
+        const state = await this.ledger.state(
+          `device-subject:${row.id}`,
+          DEVICE_ANALYSIS_ACTIVITY_ID,
+          manager,
+        );
+        if (!state.granted && state.since !== undefined)
+          due.push({ recordId: row.id, subjectId: `device-subject:${row.id}`, occurredAt: row.created_at });
+        return due.length < BATCH;
+      },
     );
-    return rows.map((r) => ({
-      recordId: r.id,
-      subjectId: `device-subject:${r.id}`,
-      occurredAt: r.created_at,
-    }));
+    return due;
   }
 
   async shredSubjects(ids: string[], manager: EntityManager): Promise<void> {
@@ -55,19 +60,26 @@ export class DeviceRetention {
   /** Statistics samples of subjects whose device-improvement consent is no longer in force. */
   async findWithdrawnSamples(now: Date, manager: EntityManager): Promise<DueRecord[]> {
     void now;
-    const rows = await manager.query<{ analysis_id: string; subject_id: string; created_at: Date }[]>(
-      `select x.analysis_id, x.subject_id, x.created_at from device_improvement_sample x
-        where coalesce((select e.action = 'grant' from privacy.consent_event e
-                         where e.subject_id = 'device-subject:' || x.subject_id and e.purpose = $1
-                         order by e.id desc limit 1), false) = false
-        limit $2`,
-      [DEVICE_IMPROVEMENT_ACTIVITY_ID, BATCH],
+    const due: DueRecord[] = [];
+    await this.walk<{ id: string }>(
+      manager,
+      'select distinct subject_id as id from device_improvement_sample where subject_id > $1 order by 1 limit $2',
+      async (row) => {
+        if (await this.improvementConsent(row.id, manager)) return true;
+        const samples = await manager.query<{ analysis_id: string; created_at: Date }[]>(
+          'select analysis_id, created_at from device_improvement_sample where subject_id = $1',
+          [row.id],
+        );
+        for (const x of samples)
+          due.push({
+            recordId: x.analysis_id,
+            subjectId: `device-subject:${row.id}`,
+            occurredAt: x.created_at,
+          });
+        return due.length < BATCH;
+      },
     );
-    return rows.map((r) => ({
-      recordId: r.analysis_id,
-      subjectId: `device-subject:${r.subject_id}`,
-      occurredAt: r.created_at,
-    }));
+    return due;
   }
 
   async eraseSamples(ids: string[], manager: EntityManager): Promise<void> {
@@ -75,24 +87,29 @@ export class DeviceRetention {
     await manager.query('delete from device_improvement_sample where analysis_id = any($1::uuid[])', [ids]);
   }
 
+  /** Images past their period whose subject has no improvement consent in force (asked of the ledger). */
   async findDueImages(now: Date, manager: EntityManager): Promise<DueRecord[]> {
-    const rows = await manager.query<{ id: string; subject_id: string; created_at: Date }[]>(
-      `select a.id, a.subject_id, a.created_at
-         from device_analysis a
-        where a.image_ct is not null
-          and a.delivered_at < $1::timestamptz - make_interval(days => $2)
-          and coalesce((
-                select e.action = 'grant' from privacy.consent_event e
-                 where e.subject_id = 'device-subject:' || a.subject_id and e.purpose = $3
-                 order by e.id desc limit 1), false) = false
-        order by a.delivered_at limit $4`,
-      [now, this.config.DEVICE_IMAGE_RETENTION_DAYS, DEVICE_IMPROVEMENT_ACTIVITY_ID, BATCH],
+    const due: DueRecord[] = [];
+    const consent = new Map<string, boolean>();
+    await this.walk<{ id: string; subject_id: string; created_at: Date }>(
+      manager,
+      `select id, subject_id, created_at from device_analysis
+        where id > $1 and image_ct is not null and delivered_at < $3::timestamptz - make_interval(days => $4)
+        order by id limit $2`,
+      async (row) => {
+        if (!consent.has(row.subject_id))
+          consent.set(row.subject_id, await this.improvementConsent(row.subject_id, manager));
+        if (!consent.get(row.subject_id))
+          due.push({
+            recordId: row.id,
+            subjectId: `device-subject:${row.subject_id}`,
+            occurredAt: row.created_at,
+          });
+        return due.length < BATCH;
+      },
+      [now, this.config.DEVICE_IMAGE_RETENTION_DAYS],
     );
-    return rows.map((r) => ({
-      recordId: r.id,
-      subjectId: `device-subject:${r.subject_id}`,
-      occurredAt: r.created_at,
-    }));
+    return due;
   }
 
   async eraseImages(ids: string[], manager: EntityManager): Promise<void> {
@@ -102,6 +119,26 @@ export class DeviceRetention {
         where id = any($1::uuid[])`,
       [ids],
     );
+  }
+
+  private improvementConsent(subjectUuid: string, manager: EntityManager): Promise<boolean> {
+    return this.ledger.isGranted(`device-subject:${subjectUuid}`, DEVICE_IMPROVEMENT_ACTIVITY_ID, manager);
+  }
+
+  /** Keyset pages over `sql` ($1 the last id, $2 the page size, then `params`) until `visit` answers false. */
+  private async walk<R extends { id: string }>(
+    manager: EntityManager,
+    sql: string,
+    visit: (row: R) => Promise<boolean>,
+    params: unknown[] = [],
+  ): Promise<void> {
+    let after = '00000000-0000-0000-0000-000000000000';
+    for (;;) {
+      const rows = await manager.query<R[]>(sql, [after, BATCH, ...params]);
+      for (const row of rows) if (!(await visit(row))) return;
+      if (rows.length < BATCH) return;
+      after = rows[rows.length - 1].id;
+    }
   }
 
   async findDueResults(now: Date, manager: EntityManager): Promise<DueRecord[]> {
