@@ -77,6 +77,9 @@ export class DeviceAnalysis1795570100000 implements MigrationInterface {
         payload_ct bytea not null,
         constraint device_analysis_image_state check ((image_ct is null) = (image_format is null))
       )`);
+    // Ciphertext does not compress: store it out of line without trying (saves a pglz pass per insert).
+    await q.query(`alter table device_analysis alter column image_ct set storage external`);
+    await q.query(`alter table device_analysis alter column payload_ct set storage external`);
     await q.query(`create index device_analysis_subject on device_analysis (subject_id)`);
     await q.query(`create index device_analysis_practice on device_analysis (practice_id, created_at)`);
     await q.query(
