@@ -1,5 +1,7 @@
 import 'reflect-metadata';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import sharp from 'sharp';
@@ -117,8 +119,15 @@ async function devices(db: pg.Client, count: number): Promise<string[]> {
 const percentile = (sorted: number[], p: number): number =>
   sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
+/** User + system CPU seconds the process has used so far (from /proc; clock ticks of 1/100 s). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 interface Level {
   devices: number;
+  cpuMsPerUpload: number;
   uploads: number;
   perSecond: number;
   p50: number;
@@ -129,6 +138,7 @@ interface Level {
 async function level(app: RunningApp, keys: string[], image: Buffer, seconds: number): Promise<Level> {
   const latencies: number[] = [];
   app.resetPeak();
+  const cpu0 = cpuSeconds(app.pid);
   const start = performance.now();
   const end = start + seconds * 1000;
   await Promise.all(
@@ -141,9 +151,11 @@ async function level(app: RunningApp, keys: string[], image: Buffer, seconds: nu
     }),
   );
   const elapsed = (performance.now() - start) / 1000;
+  const cpu = cpuSeconds(app.pid) - cpu0;
   latencies.sort((a, b) => a - b);
   return {
     devices: keys.length,
+    cpuMsPerUpload: (cpu * 1000) / Math.max(1, latencies.length),
     uploads: latencies.length,
     perSecond: latencies.length / elapsed,
     p50: percentile(latencies, 50),
@@ -178,12 +190,15 @@ async function main(): Promise<void> {
 
       const results: Level[] = [];
       for (const n of LEVELS) results.push(await level(app, keys.slice(0, n), image, SECONDS));
-      process.stdout.write('\n| devices | uploads | uploads/s | p50 ms | p99 ms | peak RSS MB |\n');
-      process.stdout.write('| ------: | ------: | --------: | -----: | -----: | ----------: |\n');
+      process.stdout.write(
+        `load average before: ${os.loadavg()[0].toFixed(1)}\n\n` +
+          '| devices | uploads | uploads/s | p50 ms | p99 ms | peak RSS MB | app CPU ms/upload |\n' +
+          '| ------: | ------: | --------: | -----: | -----: | ----------: | ----------------: |\n',
+      );
       for (const r of results)
         process.stdout.write(
           `| ${r.devices} | ${r.uploads} | ${r.perSecond.toFixed(1)} | ${r.p50.toFixed(0)} | ${r.p99.toFixed(0)} | ` +
-            `${r.peakRssMb.toFixed(0)} |\n`,
+            `${r.peakRssMb.toFixed(0)} | ${r.cpuMsPerUpload.toFixed(0)} |\n`,
         );
 
       // Crypto-shredding: subjects with 100 analyses each (a smaller photo: the shredding deletes rows and

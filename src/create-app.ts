@@ -43,7 +43,9 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   app.useGlobalPipes(createValidationPipe());
   // multipart/form-data (device uploads): nothing is parsed until a route reads the parts, with the
   // limits it sets itself (src/modules/device-analysis/upload-multipart.ts); these are the ceilings.
-  await app.register(fastifyMultipart, {
+  // Queued, not awaited: awaiting would boot Fastify's plugin queue before Nest installs its error
+  // handler, and errors raised before a handler would then bypass the ProblemFilter.
+  void app.register(fastifyMultipart, {
     limits: { fileSize: config.DEVICE_IMAGE_MAX_BYTES, files: 2, fields: 2, parts: 3, fieldSize: 16 * 1024 },
   });
 

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ConflictError, NotFoundError, RuleViolationError, UnitOfWork } from '@app/core';
 import { AuditLog, ConsentLedger, Discloser } from '@app/privacy';
@@ -106,6 +106,8 @@ const ANALYSIS_SELECT = `select a.id, a.subject_id, a.practice_id, s.reference, 
  */
 @Injectable()
 export class Analyses {
+  private readonly logger = new Logger('DeviceAnalyses');
+
   constructor(
     private readonly config: AppConfig,
     private readonly uow: UnitOfWork,
@@ -385,12 +387,19 @@ export class Analyses {
     if (subject.email_ct) {
       const key = await this.keys.find(subject.id, this.dataSource.manager);
       if (!key) return null;
-      await this.audit.append({
-        subjectId: deviceSubject(subject.id),
-        activityId: DEVICE_ANALYSIS_ACTIVITY_ID,
-        action: 'decrypt:rights-request',
-        fields: [DEVICE_CATEGORIES.email],
-      });
+      // Not awaited: the intake must answer a known reference as fast as an unknown one (no timing
+      // oracle), and the address is only used to send a code, never shown. The append is durable once its
+      // batch commits moments later; a failure is logged without personal data.
+      this.audit
+        .append({
+          subjectId: deviceSubject(subject.id),
+          activityId: DEVICE_ANALYSIS_ACTIVITY_ID,
+          action: 'decrypt:rights-request',
+          fields: [DEVICE_CATEGORIES.email],
+        })
+        .catch((error: unknown) =>
+          this.logger.error(`audit append failed: ${error instanceof Error ? error.message : String(error)}`),
+        );
       email = open(key, subject.email_ct, aad.email(subject.id)).toString('utf8');
     }
     return { subjectId: deviceSubject(subject.id), email };
