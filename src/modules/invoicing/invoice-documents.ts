@@ -12,7 +12,8 @@ import {
 } from '../orders/index.js';
 import { SELLER_COUNTRY } from '../vat/index.js';
 import { creditNoteModel, invoiceModel, type DocumentModel, type Seller } from './document-model.js';
-import { InvoiceArchive } from './invoice-archive.js';
+import { renderEInvoices } from './e-invoice.js';
+import { InvoiceArchive, type IssuedDocument } from './invoice-archive.js';
 import { renderDocumentPdf } from './invoice-pdf.js';
 
 /**
@@ -127,20 +128,28 @@ export class InvoiceDocuments {
     return { id: row.id, number: model.number };
   }
 
-  /** Renders and archives the document(s) of `model`. */
+  /**
+   * Renders and archives the documents of `model`: the PDF; for a business customer's invoice also
+   * the e-invoice, as XRechnung (CII XML) and as Factur-X (the PDF as PDF/A-3 with the CII inside).
+   */
   private async store(model: DocumentModel, manager: EntityManager): Promise<void> {
     const pdf = await renderDocumentPdf(model, this.periods.timeZone);
-    await this.archive.store(
-      {
-        kind: model.kind,
-        number: model.number,
-        format: 'pdf',
-        orderId: model.orderId,
-        subjectId: model.subjectId,
-        issuedAt: model.issuedAt,
-        content: pdf,
-      },
-      manager,
-    );
+    const document = (format: IssuedDocument['format'], content: Buffer): IssuedDocument => ({
+      kind: model.kind,
+      number: model.number,
+      format,
+      orderId: model.orderId,
+      subjectId: model.subjectId,
+      issuedAt: model.issuedAt,
+      content,
+    });
+    await this.archive.store(document('pdf', pdf), manager);
+    if (model.kind !== 'invoice' || !model.business) return;
+    const eInvoices = await renderEInvoices(model, pdf, {
+      timeZone: this.periods.timeZone,
+      sellerPhone: this.config.SELLER_PHONE || null,
+    });
+    await this.archive.store(document('xrechnung-cii', eInvoices.xrechnung), manager);
+    await this.archive.store(document('factur-x', eInvoices.facturX), manager);
   }
 }
