@@ -1,4 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  InvoiceDocuments,
+  RENDER_JOB,
+  type DocumentRef,
+} from '../../src/modules/invoicing/invoice-documents.js';
 import { cents, ciiSchemaErrors, elements } from '../helpers/cii.js';
 import { pdfText } from '../helpers/pdf-text.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
@@ -172,7 +177,7 @@ describe('e-invoices for business customers', () => {
     expect(rows.map((r) => r.format)).toEqual(['factur-x', 'pdf', 'xrechnung-cii']);
   });
 
-  it('issues no e-invoice to a consumer (the PDF only)', async () => {
+  it('renders through the job the payment enqueued, and no e-invoice for a consumer (the PDF only)', async () => {
     const placed = await placeOrder(
       t,
       orderBody([{ sku: 'INV-BOOK', quantity: 1 }], {
@@ -182,7 +187,19 @@ describe('e-invoices for business customers', () => {
     );
     const order = placed.json<{ id: string; totalCents: number; accessToken: string }>();
     await pay(t, order);
+    // The payment's transaction enqueued the render job (workers are off in tests: run it here).
+    const jobs = await t.db.query<{ data: DocumentRef }>(
+      `select data from pgboss.job where name = $1 and data->>'orderId' = $2`,
+      [RENDER_JOB, order.id],
+    );
+    expect(jobs.rows.map((j) => j.data)).toEqual([{ kind: 'invoice', orderId: order.id }]);
+    expect(await t.app.get(InvoiceDocuments).ensure(jobs.rows[0].data)).toBe(true);
     const { rows } = await t.db.query('select format from invoice_document where order_id = $1', [order.id]);
     expect(rows).toEqual([{ format: 'pdf' }]);
+    // A second run (a retried job) changes nothing.
+    expect(await t.app.get(InvoiceDocuments).ensure(jobs.rows[0].data)).toBe(true);
+    expect(
+      (await t.db.query('select 1 from invoice_document where order_id = $1', [order.id])).rowCount,
+    ).toBe(1);
   });
 });

@@ -209,14 +209,15 @@ export function invoiceModel(invoice: InvoiceRecord, seller: Seller): DocumentMo
  */
 export function creditNoteModel(
   invoice: DocumentModel,
-  credit: { number: string; issuedAt: Date; reason: string; pricesIncludeVat: boolean },
+  credit: { number: string; issuedAt: Date; reason: string },
+  pricesIncludeVat: boolean,
   lines?: CreditNoteRequest['lines'],
 ): DocumentModel {
   const credited: DocumentLine[] = lines
     ? lines.map((req, i) => {
         const original = invoice.lines.find((l) => l.position === req.lineNo);
         if (!original) throw new Error(`credit note ${credit.number}: invoice has no line ${req.lineNo}`);
-        const netCents = credit.pricesIncludeVat ? req.amountCents - req.vatCents : req.amountCents;
+        const netCents = pricesIncludeVat ? req.amountCents - req.vatCents : req.amountCents;
         return {
           ...original,
           position: i + 1,
