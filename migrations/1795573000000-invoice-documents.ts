@@ -3,7 +3,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Invoicing module (src/modules/invoicing): the documents as issued (the PDF of an invoice or credit
  * note, the XRechnung XML and the Factur-X PDF of an e-invoice), byte for byte with their SHA-256,
- * and the credit notes with their own gap-free series (the lines credited, null for a full reversal).
+ * and the credit notes with their own gap-free series.
  *
  * GoBD: an issued document never changes. A trigger refuses every UPDATE; deleting is the retention
  * sweep's, at the end of the statutory period. The seal row records where the document's hash went
@@ -27,7 +27,6 @@ export class InvoiceDocuments1795573000000 implements MigrationInterface {
         subject_id text not null,
         issued_at timestamptz not null,
         reason text not null,
-        lines jsonb,
         currency char(3) not null,
         subtotal_cents integer not null check (subtotal_cents <= 0),
         vat_cents integer not null check (vat_cents <= 0),

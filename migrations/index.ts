@@ -25,6 +25,7 @@ import { OrderCancellation1795567100000 } from './1795567100000-order-cancellati
 import { PartnerPractices1795566000000 } from './1795566000000-partner-practices.js';
 import { DeviceAnalysis1795566100000 } from './1795566100000-device-analysis.js';
 import { InvoiceDocuments1795573000000 } from './1795573000000-invoice-documents.js';
+import { CreditNoteLines1795573100000 } from './1795573100000-credit-note-lines.js';
 
 /**
  * Every migration, in order. A migration is never edited after it landed: add a new one
@@ -57,4 +58,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   PartnerPractices1795566000000,
   DeviceAnalysis1795566100000,
   InvoiceDocuments1795573000000,
+  CreditNoteLines1795573100000,
 ];
