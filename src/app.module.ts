@@ -12,12 +12,14 @@ import { HostingModule } from './modules/hosting/index.js';
 import { ThrottleModule } from './common/throttle/throttle.module.js';
 import { AccessLogModule } from './modules/access-log/index.js';
 import { AddressValidationModule } from './modules/address-validation/index.js';
+import { AdminConsoleModule } from './modules/admin-console/index.js';
 import { BackOfficeModule } from './modules/back-office/index.js';
 import { CookiesModule } from './modules/cookies/index.js';
 import { InquiriesModule } from './modules/inquiries/index.js';
 import { NotificationsModule } from './modules/notifications/index.js';
 import { CreditCheckModule } from './modules/credit-check/index.js';
 import { DataSubjectRightsModule } from './modules/data-subject-rights/index.js';
+import { DeviceAnalysisModule } from './modules/device-analysis/index.js';
 import { OrdersModule } from './modules/orders/index.js';
 import { InvoicingModule } from './modules/invoicing/index.js';
 import { PaymentsModule } from './modules/payments/index.js';
@@ -102,6 +104,8 @@ export class AppModule {
         CarrierHandoffModule,
         PartnerShipmentsModule,
         DataSubjectRightsModule,
+        AdminConsoleModule,
+        DeviceAnalysisModule,
         ...(options.extraModules ?? []),
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],

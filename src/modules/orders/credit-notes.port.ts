@@ -11,6 +11,8 @@ export interface CreditNoteRequest {
    * Amounts in the order's currency minor units, VAT computed per line.
    */
   lines?: { lineNo: number; quantity: number; amountCents: number; vatCents: number }[];
+  /** The delivery charge credited with the lines (a withdrawal of the last lines, § 357(2) BGB). */
+  shipping?: { amountCents: number; vatCents: number };
 }
 
 /**
@@ -44,14 +46,15 @@ export class OrderCreditNotes {
   async request(request: CreditNoteRequest, manager: EntityManager): Promise<{ number: string } | null> {
     const issued = this.issuer ? await this.issuer(request, manager) : null;
     await manager.query(
-      `insert into credit_note_request (order_id, reason, lines, credit_note_id, credit_note_number)
-       values ($1, $2, $3, $4, $5)`,
+      `insert into credit_note_request (order_id, reason, lines, credit_note_id, credit_note_number, shipping)
+       values ($1, $2, $3, $4, $5, $6)`,
       [
         request.orderId,
         request.reason,
         request.lines ? JSON.stringify(request.lines) : null,
         issued?.id ?? null,
         issued?.number ?? null,
+        request.shipping ? JSON.stringify(request.shipping) : null,
       ],
     );
     return issued ? { number: issued.number } : null;

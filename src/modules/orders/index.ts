@@ -8,6 +8,7 @@ export {
   OrderStateMachine,
   PAID_STATUSES,
   type MarkPaidResult,
+  type OrderRefund,
   type OrderStatus,
   type PaymentReceived,
 } from './order-state-machine.js';

@@ -35,11 +35,25 @@ export class OrderNoticeHooks {
         );
       await this.notify(t, ORDER_NOTICES.cancelled, { initiator: cancellationInitiator(t), refunded: paid });
     });
+    // A return's refund names its amount and VAT; a whole-order refund by staff names none (the total).
+    const refundNotice = (t: OrderTransition) =>
+      this.notify(
+        t,
+        ORDER_NOTICES.refund,
+        t.refund
+          ? {
+              amountCents: t.refund.amountCents,
+              vatCents: t.refund.vatCents,
+              returnNumber: t.refund.returnNumber,
+            }
+          : {},
+      );
     this.hooks.on('refunded', async (t) => {
       // Refunded orders were all paid: the credit note reverses the invoice, in this same transaction.
       await this.creditNotes.request({ orderId: t.orderId, reason: 'order refunded' }, t.manager);
-      await this.notify(t, ORDER_NOTICES.refund);
+      await refundNotice(t);
     });
+    this.hooks.on('partially_refunded', refundNotice);
   }
 
   /** Enqueues `template` about `t.orderId` in the transaction of the move. */

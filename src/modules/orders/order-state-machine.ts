@@ -19,6 +19,8 @@ export const ORDER_STATUSES = [
   'delivered',
   'cancelled',
   'refunded',
+  'partially_shipped',
+  'partially_refunded',
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
@@ -41,6 +43,10 @@ interface TransitionRule {
  *                                                          corrected by a credit note, both after the commit)
  *   paid | picking | packed → refunded                    (goods still here; stock released)
  *   handed_to_carrier | delivered → refunded              (lost parcel, withdrawal; returned goods are restocked by hand after inspection)
+ *   picking | packed | partially_shipped → partially_shipped (a parcel with some of the lines left; the carrier handoff)
+ *   partially_shipped → handed_to_carrier                 (the last lines are out)
+ *   handed_to_carrier | delivered | partially_shipped | partially_refunded → partially_refunded | refunded
+ *                                                          (a withdrawal refunded: some lines, or the last ones; order-returns.ts)
  *
  * Staff roles: fulfilment (and admin) move the parcel along; support (and admin) cancel and refund.
  * `awaiting_payment` and `paid` belong to the payments module (markPaid checks the amount); no staff
@@ -52,7 +58,11 @@ export const TRANSITIONS: Readonly<Record<OrderStatus, TransitionRule>> = {
   paid: { from: ['placed', 'awaiting_payment'], releasesStockFrom: [], staffRoles: [] },
   picking: { from: ['paid'], releasesStockFrom: [], staffRoles: ['fulfilment', 'admin'] },
   packed: { from: ['picking'], releasesStockFrom: [], staffRoles: ['fulfilment', 'admin'] },
-  handed_to_carrier: { from: ['packed'], releasesStockFrom: [], staffRoles: ['fulfilment', 'admin'] },
+  handed_to_carrier: {
+    from: ['packed', 'partially_shipped'],
+    releasesStockFrom: [],
+    staffRoles: ['fulfilment', 'admin'],
+  },
   delivered: { from: ['handed_to_carrier'], releasesStockFrom: [], staffRoles: ['fulfilment', 'admin'] },
   cancelled: {
     from: ['placed', 'awaiting_payment', 'paid', 'picking'],
@@ -60,9 +70,27 @@ export const TRANSITIONS: Readonly<Record<OrderStatus, TransitionRule>> = {
     staffRoles: ['support', 'admin'],
   },
   refunded: {
-    from: ['paid', 'picking', 'packed', 'handed_to_carrier', 'delivered'],
+    from: [
+      'paid',
+      'picking',
+      'packed',
+      'handed_to_carrier',
+      'delivered',
+      'partially_shipped',
+      'partially_refunded',
+    ],
     releasesStockFrom: ['paid', 'picking', 'packed'],
     staffRoles: ['support', 'admin'],
+  },
+  partially_shipped: {
+    from: ['picking', 'packed', 'partially_shipped'],
+    releasesStockFrom: [],
+    staffRoles: [],
+  },
+  partially_refunded: {
+    from: ['handed_to_carrier', 'delivered', 'partially_shipped', 'partially_refunded'],
+    releasesStockFrom: [],
+    staffRoles: [],
   },
 };
 
@@ -74,6 +102,8 @@ export const PAID_STATUSES: readonly OrderStatus[] = [
   'handed_to_carrier',
   'delivered',
   'refunded',
+  'partially_shipped',
+  'partially_refunded',
 ];
 
 export const canTransition = (from: OrderStatus, to: OrderStatus): boolean =>
@@ -122,6 +152,16 @@ export interface TransitionOptions {
   reason?: string;
   /** Run inside this transaction instead of a new one. */
   manager?: EntityManager;
+  /** A move that gives money back for returned lines: what is refunded (the hooks act on it). */
+  refund?: OrderRefund;
+}
+
+/** Money given back for a return: the amount (gross) and the VAT in it, in the order's minor units. */
+export interface OrderRefund {
+  returnId: string;
+  returnNumber: string;
+  amountCents: number;
+  vatCents: number;
 }
 
 interface ChangedRow {
@@ -158,6 +198,8 @@ export class OrderStateMachine {
         to,
         options.actor ?? ActorContext.currentOrSystem(),
         options.reason ?? null,
+        undefined,
+        options.refund,
       ),
     );
   }
@@ -226,6 +268,7 @@ export class OrderStateMachine {
     actor: Actor,
     reason: string | null,
     payment?: PaymentReceived,
+    refund?: OrderRefund,
   ): Promise<TransitionResult> {
     const rule = TRANSITIONS[to];
     const rows: ChangedRow[] = await manager.query(
@@ -271,7 +314,15 @@ export class OrderStateMachine {
     if (rule.releasesStockFrom.includes(from)) await releaseStock(manager, [orderId]);
     const invoice = to === 'paid' ? await this.invoices.issue(manager, orderId) : undefined;
     // What other modules attach to this move (carrier handoff on `packed`) commits with it.
-    await this.hooks.run({ orderId, number: row.number, from, to, actor, manager });
+    await this.hooks.run({
+      orderId,
+      number: row.number,
+      from,
+      to,
+      actor,
+      manager,
+      ...(refund ? { refund } : {}),
+    });
     return { id: orderId, number: row.number, from, to, ...(invoice ? { invoice } : {}) };
   }
 

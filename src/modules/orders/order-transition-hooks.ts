@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '@app/privacy';
 import type { EntityManager } from 'typeorm';
-import type { OrderStatus } from './order-state-machine.js';
+import type { OrderRefund, OrderStatus } from './order-state-machine.js';
 
 /** A move of an order, as the hooks see it: inside the transaction that makes it. */
 export interface OrderTransition {
@@ -12,6 +12,8 @@ export interface OrderTransition {
   actor: Actor;
   /** The transaction of the move: what a hook writes (or enqueues) commits with it or not at all. */
   manager: EntityManager;
+  /** Set on a move to `partially_refunded` or `refunded` that a return caused: what is given back. */
+  refund?: OrderRefund;
 }
 
 export type OrderTransitionHook = (transition: OrderTransition) => Promise<void>;

@@ -28,6 +28,8 @@ import { OrderReader, type OwnOrderSummary } from './order-reader.js';
 import { OrderParcels, type OrderParcel } from './order-tracking.js';
 import { OrderCancellation, type CancellingBuyer } from './order-cancellation.js';
 import { OrderSecrets } from './order-secrets.js';
+import { OrderReturns, type ReturnView } from './order-returns.js';
+import { DeclareWithdrawalDto } from './order-returns.dto.js';
 import type { OrderView } from './order-view.js';
 import { OptionalCustomerAuthGuard, OptionalCustomerId } from './optional-customer-auth.guard.js';
 
@@ -49,7 +51,49 @@ export class OrdersController {
     private readonly secrets: OrderSecrets,
     private readonly parcels: OrderParcels,
     private readonly cancellation: OrderCancellation,
+    private readonly returns: OrderReturns,
   ) {}
+
+  /** The buyer acting on order `id`: the signed-in customer, or the guest holding its token. */
+  private async buyer(
+    id: string,
+    customerId: string | undefined,
+    orderToken: string | undefined,
+  ): Promise<CancellingBuyer> {
+    if (customerId) return { customerId };
+    if (orderToken) {
+      const granted = await this.secrets.verifyAccessToken(orderToken);
+      if (granted !== id.toLowerCase()) throw notFound('The order');
+      return { guestOrderId: granted };
+    }
+    throw unauthorized('Sign in, or send the X-Order-Token you received when you placed the order.');
+  }
+
+  @Post(':id/withdrawals')
+  @ApiBearerAuth()
+  @ApiHeader({
+    name: 'X-Order-Token',
+    required: false,
+    description: 'A guest: the accessToken from checkout.',
+  })
+  @ApiOperation({
+    summary: 'Withdraw from the purchase of some or all lines (consumers, 14 days from delivery, § 355 BGB)',
+    description:
+      'Send the goods back to the address in the withdrawal instructions; the refund follows once they arrive. ' +
+      '409 withdrawal-period-expired after the 14 days, 409 withdrawal-not-open before packing (cancel instead), ' +
+      '422 no-right-of-withdrawal for an order placed as a business, 400 naming lines[i].lineNo / .quantity for ' +
+      "a line not in the order or more pieces than are left; 404 for someone else's order.",
+  })
+  @ApiCreatedResponse({ description: 'The withdrawal is recorded (status requested).' })
+  async withdraw(
+    @Param('id') id: string,
+    @Body() dto: DeclareWithdrawalDto,
+    @OptionalCustomerId() customerId: string | undefined,
+    @Headers('x-order-token') orderToken: string | undefined,
+  ): Promise<ReturnView> {
+    const buyer = await this.buyer(id, customerId, orderToken);
+    return this.returns.declare(id.toLowerCase(), buyer, dto.lines);
+  }
 
   @Post(':id/cancellation')
   @HttpCode(200)
@@ -72,13 +116,7 @@ export class OrdersController {
     @OptionalCustomerId() customerId: string | undefined,
     @Headers('x-order-token') orderToken: string | undefined,
   ): Promise<{ id: string; number: string; status: string; previousStatus: string }> {
-    let buyer: CancellingBuyer;
-    if (customerId) buyer = { customerId };
-    else if (orderToken) {
-      const granted = await this.secrets.verifyAccessToken(orderToken);
-      if (granted !== id.toLowerCase()) throw notFound('The order');
-      buyer = { guestOrderId: granted };
-    } else throw unauthorized('Sign in, or send the X-Order-Token you received when you placed the order.');
+    const buyer = await this.buyer(id, customerId, orderToken);
     const moved = await this.cancellation.byBuyer(id.toLowerCase(), buyer);
     return { id: moved.id, number: moved.number, status: moved.to, previousStatus: moved.from };
   }

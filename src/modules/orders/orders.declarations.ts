@@ -66,13 +66,15 @@ const MEASURES = [
   'Request bodies are never logged; logs redact names, emails and addresses',
 ];
 
-/** Orders and their fulfilment (DESIGN §2, `order-processing`). */
+/** Orders and their fulfilment (activity `order-processing`). */
 export const ORDER_PROCESSING = defineActivity({
   id: 'order-processing',
   name: 'Orders and their fulfilment',
   purposes: [
     'Conclude and perform the sales contract: take the order, reserve the goods, take payment, deliver',
     'Handle cancellations and refunds',
+    "Handle a consumer's withdrawal (§§ 355-357 BGB): record the lines withdrawn, receive and inspect the returned " +
+      'goods, refund line by line (returns and their history are kept with the order)',
     'Let a guest follow their order through the link sent at checkout',
     'Email the order confirmation (with the withdrawal instructions, Art. 246a EGBGB) and the notices of payment, ' +
       'shipment, cancellation, refund and return',
@@ -109,7 +111,7 @@ export const ORDER_PROCESSING = defineActivity({
   retentionPurpose: true,
 });
 
-/** Invoices and their statutory keeping (DESIGN §2, `order-processing`, Art. 6(1)(c)). */
+/** Invoices and their statutory keeping (activity `order-processing`, Art. 6(1)(c)). */
 export const INVOICING = defineActivity({
   id: 'invoicing',
   name: 'Invoices and accounting vouchers',

@@ -33,6 +33,8 @@ import { UnpaidOrders } from './unpaid-orders.js';
 import { OrderParcels } from './order-tracking.js';
 import { OrderCreditNotes } from './credit-notes.port.js';
 import { OrderCancellation } from './order-cancellation.js';
+import { OrderReturns } from './order-returns.js';
+import { ReturnsAdminController } from './order-returns.controller.js';
 
 /**
  * Catalogue, checkout, the order state machine, guest access to orders, and invoices with their
@@ -57,6 +59,7 @@ import { OrderCancellation } from './order-cancellation.js';
     OrdersController,
     OrdersAdminController,
     OrderDeskController,
+    ReturnsAdminController,
   ],
   providers: [
     OrderDesk,
@@ -77,6 +80,7 @@ import { OrderCancellation } from './order-cancellation.js';
     OrderParcels,
     OrderCreditNotes,
     OrderCancellation,
+    OrderReturns,
   ],
   exports: [
     OrderStateMachine,

@@ -7,6 +7,7 @@ import { CreditCheckModule } from '../credit-check/index.js';
 import { OrdersModule } from '../orders/index.js';
 import { AdminPaymentsController } from './admin-payments.controller.js';
 import { CancellationRefunds } from './cancellation-refunds.js';
+import { ReturnRefunds } from './return-refunds.js';
 import { OrderGateway } from './order-gateway.js';
 import { PaymentAdmin } from './payment-admin.service.js';
 import { Payment, PaymentEvent, PaymentFlag, PaymentRefund, SepaMandate } from './payment.entities.js';
@@ -53,6 +54,7 @@ import { WebhooksController } from './webhooks.controller.js';
     PaymentsRights,
     PayerGuard,
     CancellationRefunds,
+    ReturnRefunds,
   ],
   exports: [PaymentsService],
 })
@@ -62,10 +64,12 @@ export class PaymentsModule implements OnModuleInit {
     private readonly retention: RetentionPolicies,
     private readonly paymentsRights: PaymentsRights,
     private readonly cancellationRefunds: CancellationRefunds,
+    private readonly returnRefunds: ReturnRefunds,
   ) {}
 
   async onModuleInit(): Promise<void> {
     await this.cancellationRefunds.register();
+    await this.returnRefunds.register();
     this.rights.registerExporter(this.paymentsRights);
     this.rights.registerEraser(this.paymentsRights);
     for (const policy of paymentRetentionPolicies()) this.retention.register(policy);
