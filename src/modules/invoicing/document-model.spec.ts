@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { InvoiceRecord } from '../orders/index.js';
-import { creditNoteModel, invoiceModel, ossNote, type Seller } from './document-model.js';
+import { creditNoteModel, invoiceModel, ossNote, uncredited, type Seller } from './document-model.js';
 
 const seller: Seller = {
   name: 'DermaView Medizintechnik GmbH',
@@ -118,10 +118,10 @@ describe('document model', () => {
     });
   });
 
-  it('reverses every line of the invoice in a credit note, or only the lines asked for', () => {
+  it('reverses every line of the invoice in a credit note, or the lines and delivery charge asked for', () => {
     const original = invoiceModel(invoice(), seller);
     const credit = { number: 'RK-2026-000001', issuedAt: new Date(), reason: 'order refunded' };
-    const full = creditNoteModel(original, credit, true);
+    const full = creditNoteModel(original, credit, null);
     expect(full.grossCents).toBe(-140_990);
     expect(full.lines.every((l) => l.quantity < 0 && l.netCents <= 0 && l.vatCents <= 0)).toBe(true);
     expect(full.corrects).toEqual({
@@ -129,12 +129,37 @@ describe('document model', () => {
       issuedAt: original.issuedAt,
       reason: 'order refunded',
     });
-    const partial = creditNoteModel(original, credit, true, [
-      { lineNo: 2, quantity: 1, amountCents: 10_700, vatCents: 700 },
-    ]);
+    // Gross amounts as the refund was paid: one book of two, 107.00 with 7.00 VAT.
+    const partial = creditNoteModel(original, credit, {
+      lines: [{ lineNo: 2, quantity: 1, amountCents: 10_700, vatCents: 700 }],
+      shipping: null,
+    });
     expect(partial.lines).toEqual([
-      expect.objectContaining({ sku: 'B', quantity: -1, netCents: -10_000, vatCents: -700 }),
+      expect.objectContaining({ position: 1, sku: 'B', quantity: -1, netCents: -10_000, vatCents: -700 }),
     ]);
     expect(partial.rates).toEqual([{ vatRateBp: 700, netCents: -10_000, vatCents: -700 }]);
+    const withShipping = creditNoteModel(original, credit, {
+      lines: [],
+      shipping: { amountCents: 590, vatCents: 94 },
+    });
+    expect(withShipping.lines).toEqual([
+      expect.objectContaining({ sku: 'SHIPPING', netCents: -496, vatCents: -94 }),
+    ]);
+  });
+
+  it('credits only what earlier credit notes left, and nothing once all is credited', () => {
+    const original = invoiceModel(invoice(), seller);
+    const book = { lines: [{ lineNo: 2, quantity: 1, amountCents: 10_700, vatCents: 700 }], shipping: null };
+    expect(uncredited(original, [book])).toEqual({
+      lines: [
+        { lineNo: 1, quantity: 1, amountCents: 119_000, vatCents: 19_000 },
+        { lineNo: 2, quantity: 1, amountCents: 10_700, vatCents: 700 },
+      ],
+      shipping: { amountCents: 590, vatCents: 94 },
+    });
+    const rest = uncredited(original, [book]);
+    expect(rest && uncredited(original, [book, rest])).toBeNull();
+    const credit = { number: 'RK-2026-000002', issuedAt: new Date(), reason: 'order refunded' };
+    expect(rest && creditNoteModel(original, credit, rest).grossCents).toBe(-(140_990 - 10_700));
   });
 });

@@ -13,7 +13,14 @@ import {
   type InvoiceRecord,
 } from '../orders/index.js';
 import { SELLER_COUNTRY } from '../vat/index.js';
-import { creditNoteModel, invoiceModel, type DocumentModel, type Seller } from './document-model.js';
+import {
+  creditNoteModel,
+  invoiceModel,
+  uncredited,
+  type Credited,
+  type DocumentModel,
+  type Seller,
+} from './document-model.js';
 import { renderEInvoices } from './e-invoice.js';
 import { InvoiceArchive, type IssuedDocument } from './invoice-archive.js';
 import { INVOICE_ARCHIVE_ACTIVITY_ID, INVOICE_DOCUMENT_RECORD } from './invoicing.declarations.js';
@@ -103,22 +110,36 @@ export class InvoiceDocuments {
   }
 
   /**
-   * The credit note of a cancelled or refunded order, in its own series RK-<year>-<counter>
+   * The credit note of a cancelled, refunded or returned order, in its own series RK-<year>-<counter>
    * (consecutive without gaps, like the invoices: the counter row is incremented in this
-   * transaction). One full reversal per order: a second request answers the first credit note.
-   * Its amounts are fixed here; its document is rendered by the job this enqueues.
+   * transaction). A request naming lines (a withdrawal) credits those; one naming none credits what
+   * earlier credit notes left, the whole invoice if there are none. Nothing left: the last credit
+   * note answers. Its amounts are fixed here; its document is rendered by the job this enqueues.
    */
   async issueCreditNote(
     request: CreditNoteRequest,
     manager: EntityManager,
   ): Promise<{ id: string; number: string }> {
     const invoice = await this.invoiceOf(request.orderId, manager);
-    if (!request.lines) {
-      const existing: { id: string; number: string }[] = await manager.query(
-        `select id, number from credit_note where order_id = $1 and lines is null limit 1`,
-        [request.orderId],
+    const original = invoiceModel(invoice, this.seller());
+    // The order's row is locked by the move that asks; earlier credit notes are final.
+    const previous: { id: string; number: string; credited: Credited | null }[] = await manager.query(
+      'select id, number, credited from credit_note where order_id = $1 order by number',
+      [request.orderId],
+    );
+    let credited: Credited | null;
+    if (request.lines || request.shipping) {
+      credited = { lines: request.lines ?? [], shipping: request.shipping ?? null };
+    } else if (previous.length === 0) {
+      credited = null;
+    } else {
+      const last = previous[previous.length - 1];
+      if (previous.some((p) => p.credited === null)) return { id: last.id, number: last.number };
+      credited = uncredited(
+        original,
+        previous.map((p) => p.credited as Credited),
       );
-      if (existing[0]) return existing[0];
+      if (!credited) return { id: last.id, number: last.number };
     }
     const [numbered]: { number: string; issued_at: Date }[] = await manager.query(
       `with issued as (select now() as at, extract(year from now() at time zone $1)::int as year)
@@ -130,13 +151,12 @@ export class InvoiceDocuments {
       [this.periods.timeZone],
     );
     const model = creditNoteModel(
-      invoiceModel(invoice, this.seller()),
+      original,
       { number: numbered.number, issuedAt: numbered.issued_at, reason: request.reason },
-      invoice.charges.pricesIncludeVat,
-      request.lines,
+      credited,
     );
     const [row]: { id: string }[] = await manager.query(
-      `insert into credit_note (number, order_id, invoice_number, subject_id, issued_at, reason, lines, currency,
+      `insert into credit_note (number, order_id, invoice_number, subject_id, issued_at, reason, credited, currency,
                                 subtotal_cents, vat_cents, total_cents)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning id`,
       [
@@ -146,7 +166,7 @@ export class InvoiceDocuments {
         model.subjectId,
         model.issuedAt,
         request.reason,
-        request.lines ? JSON.stringify(request.lines) : null,
+        credited ? JSON.stringify(credited) : null,
         model.currency,
         model.netCents,
         model.vatCents,
@@ -169,9 +189,9 @@ export class InvoiceDocuments {
       number: string;
       issued_at: Date;
       reason: string;
-      lines: CreditNoteRequest['lines'] | null;
+      credited: Credited | null;
     }[] = await manager.query(
-      'select number, issued_at, reason, lines from credit_note where order_id = $1 and number = $2',
+      'select number, issued_at, reason, credited from credit_note where order_id = $1 and number = $2',
       [ref.orderId, ref.number],
     );
     const credit = rows[0];
@@ -180,8 +200,7 @@ export class InvoiceDocuments {
       model: creditNoteModel(
         model,
         { number: credit.number, issuedAt: credit.issued_at, reason: credit.reason },
-        invoice.charges.pricesIncludeVat,
-        credit.lines ?? undefined,
+        credit.credited,
       ),
       invoiceId: invoice.id,
     };
