@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { RightsService } from '@app/privacy';
+import { DataSource } from 'typeorm';
+import { OrderCreditNotes } from '../../src/modules/orders/index.js';
 import { customerSubject } from '../../src/common/subjects.js';
 import { InvoiceDocuments } from '../../src/modules/invoicing/invoice-documents.js';
 import { pdfText } from '../helpers/pdf-text.js';
@@ -145,6 +147,48 @@ describe('credit notes (Rechnungskorrektur)', () => {
     const invoices = await t.db.query<{ number: string }>('select number from invoice order by number');
     const numbers = invoices.rows.map((r) => Number(r.number.split('-')[2]));
     expect(numbers).toEqual(numbers.map((_, i) => i + 1));
+  });
+
+  it('credits the lines of a return, then only what is left when staff refund the rest', async () => {
+    const order = await paidOrder();
+    // A withdrawal of one book (107.00 gross, 7.00 VAT), through the port the returns use.
+    const creditNotes = t.app.get(OrderCreditNotes);
+    const first = await t.app.get(DataSource).transaction((manager) =>
+      creditNotes.request(
+        {
+          orderId: order.id,
+          reason: 'withdrawal WR-1',
+          lines: [{ lineNo: 2, quantity: 1, amountCents: 10_700, vatCents: 700 }],
+        },
+        manager,
+      ),
+    );
+    expect(first?.number).toMatch(/^RK-/);
+    const admin = await createStaff(t, 'admin');
+    const refund = await t.inject({
+      method: 'POST',
+      url: `/api/v1/admin/orders/${order.id}/transitions`,
+      headers: admin.headers,
+      payload: { to: 'refunded', reason: 'goodwill' },
+    });
+    expect(refund.statusCode).toBe(200);
+    const { rows } = await t.db.query<{ number: string; total_cents: number; vat_cents: number }>(
+      'select number, total_cents, vat_cents from credit_note where order_id = $1 order by number',
+      [order.id],
+    );
+    // Together exactly the invoice: 1,404.00 with 204.00 VAT.
+    expect(rows.map((r) => [r.total_cents, r.vat_cents])).toEqual([
+      [-10_700, -700],
+      [-129_700, -19_700],
+    ]);
+    const rest = await t.inject({
+      method: 'GET',
+      url: `/api/v1/shop/orders/${order.id}/credit-notes/${rows[1].number}`,
+      headers: order.customer.headers,
+    });
+    const { text } = await pdfText(rest.rawPayload);
+    expect(text).toMatch(/Skin atlas \(book\) \(INV-BOOK\) -1 /);
+    expect(text).toContain('Gesamtbetrag / Total: -1.297,00 EUR');
   });
 
   it('blocks the documents on erasure, also those rendered after it: gone for staff, readable by admin only for statutory retention', async () => {
