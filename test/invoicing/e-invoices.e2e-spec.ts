@@ -8,7 +8,7 @@ import { cents, ciiSchemaErrors, elements } from '../helpers/cii.js';
 import { pdfText } from '../helpers/pdf-text.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { startFakeVies, type FakeVies } from '../fakes/vies/index.js';
-import { orderBody, placeOrder } from '../orders/orders-fixtures.js';
+import { createStaff, orderBody, placeOrder } from '../orders/orders-fixtures.js';
 import {
   BERLIN_CONSUMER,
   VIENNA_PRACTICE,
@@ -175,6 +175,50 @@ describe('e-invoices for business customers', () => {
       [invoiceNumber],
     );
     expect(rows.map((r) => r.format)).toEqual(['factur-x', 'pdf', 'xrechnung-cii']);
+  });
+
+  it('issues a business customer’s credit note as an e-invoice too: type 381, negative amounts, naming the invoice', async () => {
+    const { order, invoiceNumber } = await paidBusinessOrder(
+      { companyName: 'Praxis Dr. Leitner', country: 'AT', vatId: 'ATU12345671' },
+      { ...VIENNA_PRACTICE, company: 'Praxis Dr. Leitner' },
+      [{ sku: 'INV-DEVICE', quantity: 1 }],
+    );
+    const admin = await createStaff(t, 'admin');
+    const refund = await t.inject({
+      method: 'POST',
+      url: `/api/v1/admin/orders/${order.id}/transitions`,
+      headers: admin.headers,
+      payload: { to: 'refunded', reason: 'device faulty' },
+    });
+    expect(refund.statusCode).toBe(200);
+    const listing = await t.inject({
+      method: 'GET',
+      url: `/api/v1/admin/orders/${order.id}/documents`,
+      headers: admin.headers,
+    });
+    const credits = listing
+      .json<{ documents: { kind: string; number: string; format: string }[] }>()
+      .documents.filter((d) => d.kind === 'credit-note');
+    expect(credits.map((d) => d.format)).toEqual(['factur-x', 'pdf', 'xrechnung-cii']);
+    const xml = (
+      await t.inject({
+        method: 'GET',
+        url: `/api/v1/admin/orders/${order.id}/credit-notes/${credits[0].number}?format=xrechnung`,
+        headers: admin.headers,
+      })
+    ).body;
+    expect(await ciiSchemaErrors(xml)).toEqual([]);
+    expect(elements(xml, 'rsm:ExchangedDocument', 'ram:TypeCode')).toEqual(['381']);
+    // The corrected invoice, in a note (BT-22): the library drops BT-25 from CII (see e-invoice.ts).
+    expect(elements(xml, 'ram:IncludedNote', 'ram:Content')[0]).toContain(
+      `Corrects invoice ${invoiceNumber}`,
+    );
+    const totals = elements(xml, 'ram:SpecifiedTradeSettlementHeaderMonetarySummation')[0];
+    expect(elements(totals, 'ram:GrandTotalAmount').map(Number)).toEqual([-1000]);
+    expect(elements(totals, 'ram:DuePayableAmount').map(Number)).toEqual([-1000]);
+    expect(
+      elements(xml, 'ram:ApplicableHeaderTradeSettlement', 'ram:ApplicableTradeTax', 'ram:CategoryCode'),
+    ).toEqual(['K']);
   });
 
   it('renders through the job the payment enqueued, and no e-invoice for a consumer (the PDF only)', async () => {

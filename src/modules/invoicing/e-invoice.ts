@@ -59,15 +59,22 @@ export interface EInvoiceOptions {
 }
 
 /**
- * The invoice as EN 16931 data, in @e-invoice-eu/core's internal format (UBL element names as
+ * The invoice or credit note as EN 16931 data, in @e-invoice-eu/core's internal format (UBL element names as
  * JSON). Built from the same model as the PDF, so both carry the same amounts. The invoice was
  * issued when it was paid: everything is prepaid (BT-113) and nothing is due (BT-115).
  */
 export function eInvoiceData(model: DocumentModel, options: EInvoiceOptions): Invoice {
-  if (model.kind !== 'invoice') throw new Error('e-invoices are issued for invoices only');
+  const credit = model.kind === 'credit-note';
+  // BT-25 below is the reference; @e-invoice-eu/core 2.3.4 drops it from CII (its mapping reads the
+  // ID one level too high), so the corrected invoice is named in a note as well.
+  const notes = model.corrects
+    ? [
+        `Rechnungskorrektur zu Rechnung ${model.corrects.number} / Corrects invoice ${model.corrects.number}`,
+        ...model.notes,
+      ]
+    : model.notes;
   const { seller, buyer } = model;
   const currency = model.currency;
-  const money = (cents: number) => ({ value: amount(cents), currency });
   const category = (code: VatCategoryCode, rateBp: number, withExemption: boolean) => ({
     'cbc:ID': code,
     'cbc:Percent': percent(rateBp),
@@ -98,12 +105,25 @@ export function eInvoiceData(model: DocumentModel, options: EInvoiceOptions): In
     'ubl:Invoice': {
       'cbc:ID': model.number,
       'cbc:IssueDate': isoDate(model.issuedAt, options.timeZone),
-      'cbc:InvoiceTypeCode': '380',
-      ...(model.notes.length > 0 ? { 'cbc:Note': model.notes } : {}),
+      // 381: credit note, with negative quantities and amounts and the corrected invoice as BT-25.
+      'cbc:InvoiceTypeCode': credit ? '381' : '380',
+      ...(notes.length > 0 ? { 'cbc:Note': notes } : {}),
       'cbc:DocumentCurrencyCode': currency,
       'cbc:BuyerReference': model.orderNumber,
       'cac:InvoicePeriod': { 'cbc:StartDate': period.start, 'cbc:EndDate': period.end },
       'cac:OrderReference': { 'cbc:ID': model.orderNumber },
+      ...(model.corrects
+        ? {
+            'cac:BillingReference': [
+              {
+                'cac:InvoiceDocumentReference': {
+                  'cbc:ID': model.corrects.number,
+                  'cbc:IssueDate': isoDate(model.corrects.issuedAt, options.timeZone),
+                },
+              },
+            ],
+          }
+        : {}),
       'cac:AccountingSupplierParty': {
         'cac:Party': {
           'cbc:EndpointID': seller.email,
@@ -154,10 +174,14 @@ export function eInvoiceData(model: DocumentModel, options: EInvoiceOptions): In
             : {}),
         },
       ],
-      'cac:PaymentTerms': { 'cbc:Note': 'Bezahlt / Paid in full.' },
+      'cac:PaymentTerms': {
+        'cbc:Note': credit
+          ? 'Erstattung auf das Zahlungsmittel der Bestellung / Refunded to the payment method of the order.'
+          : 'Bezahlt / Paid in full.',
+      },
       'cac:TaxTotal': [
         {
-          'cbc:TaxAmount': money(model.vatCents).value,
+          'cbc:TaxAmount': amount(model.vatCents),
           'cbc:TaxAmount@currencyID': currency,
           'cac:TaxSubtotal': model.rates.map((rate) => ({
             'cbc:TaxableAmount': amount(rate.netCents),
@@ -175,9 +199,10 @@ export function eInvoiceData(model: DocumentModel, options: EInvoiceOptions): In
         'cbc:TaxExclusiveAmount@currencyID': currency,
         'cbc:TaxInclusiveAmount': amount(model.grossCents),
         'cbc:TaxInclusiveAmount@currencyID': currency,
-        'cbc:PrepaidAmount': amount(model.grossCents),
+        // An invoice was paid when issued; a credit note's amount is owed to the buyer (the refund).
+        'cbc:PrepaidAmount': amount(credit ? 0 : model.grossCents),
         'cbc:PrepaidAmount@currencyID': currency,
-        'cbc:PayableAmount': amount(0),
+        'cbc:PayableAmount': amount(credit ? model.grossCents : 0),
         'cbc:PayableAmount@currencyID': currency,
       },
       'cac:InvoiceLine': model.lines.map((line) => ({

@@ -208,8 +208,8 @@ export class InvoiceDocuments {
 
   /**
    * Renders and archives the documents of `ref` unless they are archived already: the PDF; for a
-   * business customer's invoice also the e-invoice, as XRechnung (CII XML) and as Factur-X (the PDF
-   * as PDF/A-3 with the CII inside). Answers false when there is nothing to render (no such
+   * business customer's invoice or credit note also the e-invoice, as XRechnung (CII XML) and as
+   * Factur-X (the PDF as PDF/A-3 with the CII inside). Answers false when there is nothing to render (no such
    * invoice or credit note).
    */
   async ensure(ref: DocumentRef): Promise<boolean> {
@@ -232,7 +232,7 @@ export class InvoiceDocuments {
       content,
     });
     const documents = [document('pdf', pdf)];
-    if (model.kind === 'invoice' && model.business) {
+    if (model.business) {
       const eInvoices = await renderEInvoices(model, pdf, {
         timeZone: this.periods.timeZone,
         sellerPhone: this.config.SELLER_PHONE || null,
