@@ -29,6 +29,7 @@ import { PartnerPractices1795570000000 } from './1795570000000-partner-practices
 import { DeviceAnalysis1795570100000 } from './1795570100000-device-analysis.js';
 import { InvoiceDocuments1795573000000 } from './1795573000000-invoice-documents.js';
 import { CreditNoteLines1795573100000 } from './1795573100000-credit-note-lines.js';
+import { RectificationNotices1795571200000 } from './1795571200000-rectification-notices.js';
 
 /**
  * Every migration, in order. A migration is never edited after it landed: add a new one
@@ -65,4 +66,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   DeviceAnalysis1795570100000,
   InvoiceDocuments1795573000000,
   CreditNoteLines1795573100000,
+  RectificationNotices1795571200000,
 ];

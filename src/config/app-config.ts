@@ -72,6 +72,10 @@ export class AppConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  /** Append the log (JSON lines) to this file instead of standard output; empty: standard output. */
+  @IsString()
+  LOG_FILE = '';
+
   @Transform(toInt)
   @IsInt()
   @Min(1024)

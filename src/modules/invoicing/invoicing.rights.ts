@@ -36,7 +36,12 @@ const BLOCK_REASON =
 export class InvoicingRights implements PersonalDataExporter, PersonalDataEraser {
   readonly name = 'invoicing';
 
-  async export(subjectId: string, manager: EntityManager): Promise<ExportSection> {
+  export(subjectId: string, manager: EntityManager): Promise<ExportSection> {
+    return this.exportMany([subjectId], manager);
+  }
+
+  /** `export` for several subject ids of one person, in one query. */
+  async exportMany(subjectIds: readonly string[], manager: EntityManager): Promise<ExportSection> {
     const documents: {
       id: string;
       kind: string;
@@ -45,8 +50,8 @@ export class InvoicingRights implements PersonalDataExporter, PersonalDataEraser
       issued_at: Date;
       sha256: string;
     }[] = await manager.query(
-      `select id, kind, number, format, issued_at, sha256 from invoice_document where subject_id = $1 order by issued_at, number, format`,
-      [subjectId],
+      `select id, kind, number, format, issued_at, sha256 from invoice_document where subject_id = any($1::text[]) order by issued_at, number, format`,
+      [[...subjectIds]],
     );
     return {
       activities: documents.length > 0 ? [INVOICE_ARCHIVE_ACTIVITY_ID] : [],
