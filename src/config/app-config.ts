@@ -850,6 +850,14 @@ export class AppConfig {
   SELLER_IBAN = '';
 
   /**
+   * The seller contact's telephone in e-invoices (BT-42; XRechnung requires it, BR-DE-6). Empty: left
+   * out, and XRechnung validators will flag the e-invoice.
+   */
+  @ValidateIf((c: AppConfig) => c.SELLER_PHONE !== '')
+  @Matches(/^\+?[0-9 ()/-]{5,30}$/, { message: 'a telephone number, e.g. +49 2154 12345' })
+  SELLER_PHONE = '';
+
+  /**
    * Whether consumer deliveries to other member states carry the destination state's VAT (One-Stop-Shop,
    * the shop is above the EU-wide 10,000 EUR threshold of § 3c(4) UStG or opted in). Off: German VAT.
    */
