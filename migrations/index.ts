@@ -25,6 +25,7 @@ import { OrderCancellation1795567100000 } from './1795567100000-order-cancellati
 import { PartnerPractices1795566000000 } from './1795566000000-partner-practices.js';
 import { DeviceAnalysis1795566100000 } from './1795566100000-device-analysis.js';
 import { OrderReturns1795572000000 } from './1795572000000-order-returns.js';
+import { Parcels1795572100000 } from './1795572100000-parcels.js';
 
 /**
  * Every migration, in order. A migration is never edited after it landed: add a new one
@@ -57,4 +58,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   PartnerPractices1795566000000,
   DeviceAnalysis1795566100000,
   OrderReturns1795572000000,
+  Parcels1795572100000,
 ];

@@ -44,7 +44,7 @@ interface TransitionRule {
  *   paid | picking | packed → refunded                    (goods still here; stock released)
  *   handed_to_carrier | delivered → refunded              (lost parcel, withdrawal; returned goods are restocked by hand after inspection)
  *   picking | packed | partially_shipped → partially_shipped (a parcel with some of the lines left; the carrier handoff)
- *   partially_shipped → handed_to_carrier                 (the last lines are out)
+ *   picking | partially_shipped → handed_to_carrier       (the last parcel's lines are out)
  *   handed_to_carrier | delivered | partially_shipped | partially_refunded → partially_refunded | refunded
  *                                                          (a withdrawal refunded: some lines, or the last ones; order-returns.ts)
  *
@@ -59,7 +59,7 @@ export const TRANSITIONS: Readonly<Record<OrderStatus, TransitionRule>> = {
   picking: { from: ['paid'], releasesStockFrom: [], staffRoles: ['fulfilment', 'admin'] },
   packed: { from: ['picking'], releasesStockFrom: [], staffRoles: ['fulfilment', 'admin'] },
   handed_to_carrier: {
-    from: ['packed', 'partially_shipped'],
+    from: ['picking', 'packed', 'partially_shipped'],
     releasesStockFrom: [],
     staffRoles: ['fulfilment', 'admin'],
   },
