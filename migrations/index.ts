@@ -26,6 +26,7 @@ import { PartnerPractices1795566000000 } from './1795566000000-partner-practices
 import { DeviceAnalysis1795566100000 } from './1795566100000-device-analysis.js';
 import { OrderReturns1795572000000 } from './1795572000000-order-returns.js';
 import { Parcels1795572100000 } from './1795572100000-parcels.js';
+import { DeviceSerials1795572200000 } from './1795572200000-device-serials.js';
 
 /**
  * Every migration, in order. A migration is never edited after it landed: add a new one
@@ -59,4 +60,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   DeviceAnalysis1795566100000,
   OrderReturns1795572000000,
   Parcels1795572100000,
+  DeviceSerials1795572200000,
 ];

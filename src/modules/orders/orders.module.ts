@@ -24,7 +24,7 @@ import { OrderTransitionHooks } from './order-transition-hooks.js';
 import { OptionalCustomerAuthGuard } from './optional-customer-auth.guard.js';
 import { OrdersAdminController } from './orders-admin.controller.js';
 import { OrdersController } from './orders.controller.js';
-import { INVOICING, ORDER_PROCESSING } from './orders.declarations.js';
+import { DEVICE_TRACEABILITY, INVOICING, ORDER_PROCESSING } from './orders.declarations.js';
 import { orderRetentionPolicies } from './orders.retention.js';
 import { OrdersRights } from './orders.rights.js';
 import { Product } from './product.entity.js';
@@ -34,6 +34,8 @@ import { OrderParcels } from './order-tracking.js';
 import { OrderCreditNotes } from './credit-notes.port.js';
 import { OrderCancellation } from './order-cancellation.js';
 import { OrderReturns } from './order-returns.js';
+import { DeviceSerials } from './device-serials.js';
+import { DeviceSerialsController } from './device-serials.controller.js';
 import { ReturnsAdminController } from './order-returns.controller.js';
 
 /**
@@ -47,7 +49,7 @@ import { ReturnsAdminController } from './order-returns.controller.js';
 @Module({
   imports: [
     TypeOrmModule.forFeature([Product, ShopOrder, OrderItem, OrderStatusChange, Invoice]),
-    PrivacyModule.forFeature({ activities: [ORDER_PROCESSING, INVOICING] }),
+    PrivacyModule.forFeature({ activities: [ORDER_PROCESSING, INVOICING, DEVICE_TRACEABILITY] }),
     AddressValidationModule,
     BusinessCustomersModule,
     NotificationsModule,
@@ -60,6 +62,7 @@ import { ReturnsAdminController } from './order-returns.controller.js';
     OrdersAdminController,
     OrderDeskController,
     ReturnsAdminController,
+    DeviceSerialsController,
   ],
   providers: [
     OrderDesk,
@@ -80,6 +83,7 @@ import { ReturnsAdminController } from './order-returns.controller.js';
     OrderCreditNotes,
     OrderCancellation,
     OrderReturns,
+    DeviceSerials,
   ],
   exports: [
     OrderStateMachine,
@@ -102,6 +106,8 @@ export class OrdersModule implements OnModuleInit {
     private readonly noticeHooks: OrderNoticeHooks,
     private readonly config: AppConfig,
     private readonly unpaid: UnpaidOrders,
+    private readonly serials: DeviceSerials,
+    private readonly transitionHooks: OrderTransitionHooks,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -116,6 +122,10 @@ export class OrdersModule implements OnModuleInit {
     await this.unpaid.register();
     this.rights.registerExporter(this.ordersRights);
     this.rights.registerEraser(this.ordersRights);
+    // Device traceability: packing waits for the serials; erasure blocks the serial ↔ buyer link.
+    this.transitionHooks.on('packed', (t) => this.serials.assertScanned(t));
+    this.rights.registerExporter(this.serials);
+    this.rights.registerEraser(this.serials);
     for (const policy of orderRetentionPolicies(this.periods)) this.retention.register(policy);
   }
 }
