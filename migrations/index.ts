@@ -27,6 +27,7 @@ import { DeviceAnalysis1795566100000 } from './1795566100000-device-analysis.js'
 import { OrderReturns1795572000000 } from './1795572000000-order-returns.js';
 import { Parcels1795572100000 } from './1795572100000-parcels.js';
 import { DeviceSerials1795572200000 } from './1795572200000-device-serials.js';
+import { InvoiceOrders1795572300000 } from './1795572300000-invoice-orders.js';
 
 /**
  * Every migration, in order. A migration is never edited after it landed: add a new one
@@ -61,4 +62,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   OrderReturns1795572000000,
   Parcels1795572100000,
   DeviceSerials1795572200000,
+  InvoiceOrders1795572300000,
 ];

@@ -159,7 +159,7 @@ export const INVOICING = defineActivity({
  * the piece left (its scan at packing).
  */
 export const DEVICE_RECORDS_PERIOD = {
-  statute: 'Art. 25(2), Art. 27(8) with Art. 10(8) Regulation (EU) 2017/745 (MDR); § 83 MPDG',
+  statute: 'Art. 25(2), Art. 27(8) with Art. 10(8) Regulation (EU) 2017/745 (MDR)',
   years: 10,
   description:
     'who a medical device (by UDI or serial number) was supplied to, for field safety actions and recalls',

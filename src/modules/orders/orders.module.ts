@@ -35,6 +35,7 @@ import { OrderCreditNotes } from './credit-notes.port.js';
 import { OrderCancellation } from './order-cancellation.js';
 import { OrderReturns } from './order-returns.js';
 import { DeviceSerials } from './device-serials.js';
+import { InvoiceOrders } from './invoice-orders.js';
 import { DeviceSerialsController } from './device-serials.controller.js';
 import { ReturnsAdminController } from './order-returns.controller.js';
 
@@ -84,6 +85,7 @@ import { ReturnsAdminController } from './order-returns.controller.js';
     OrderCancellation,
     OrderReturns,
     DeviceSerials,
+    InvoiceOrders,
   ],
   exports: [
     OrderStateMachine,
@@ -108,6 +110,7 @@ export class OrdersModule implements OnModuleInit {
     private readonly unpaid: UnpaidOrders,
     private readonly serials: DeviceSerials,
     private readonly transitionHooks: OrderTransitionHooks,
+    private readonly invoiceOrders: InvoiceOrders,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -120,6 +123,7 @@ export class OrdersModule implements OnModuleInit {
     this.notices.registerRecipients(ORDER_RECIPIENT, resolveOrderRecipient);
     this.noticeHooks.register();
     await this.unpaid.register();
+    await this.invoiceOrders.register();
     this.rights.registerExporter(this.ordersRights);
     this.rights.registerEraser(this.ordersRights);
     // Device traceability: packing waits for the serials; erasure blocks the serial ↔ buyer link.
