@@ -28,6 +28,7 @@ import { OrderReturns1795572000000 } from './1795572000000-order-returns.js';
 import { PartnerPractices1795570000000 } from './1795570000000-partner-practices.js';
 import { DeviceAnalysis1795570100000 } from './1795570100000-device-analysis.js';
 import { InvoiceDocuments1795573000000 } from './1795573000000-invoice-documents.js';
+import { CreditNoteLines1795573100000 } from './1795573100000-credit-note-lines.js';
 import { RectificationNotices1795571200000 } from './1795571200000-rectification-notices.js';
 
 /**
@@ -64,5 +65,6 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   PartnerPractices1795570000000,
   DeviceAnalysis1795570100000,
   InvoiceDocuments1795573000000,
+  CreditNoteLines1795573100000,
   RectificationNotices1795571200000,
 ];

@@ -56,7 +56,7 @@ export class AdminConsole implements OnModuleInit {
 
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
-  async onModuleInit(): Promise<void> {
+  onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     // Every answer under /admin (the page, its assets, the redirect, a 404) carries the headers.
     fastify.addHook('onSend', (request, reply, payload, done) => {
@@ -80,7 +80,9 @@ export class AdminConsole implements OnModuleInit {
       return;
     }
     fastify.get('/admin', (_request, reply) => reply.redirect(CONSOLE_PREFIX, 301));
-    await fastify.register(fastifyStatic, {
+    // Queued, not awaited: awaiting would boot Fastify's plugin queue before Nest installs its error
+    // handler, and errors raised before a handler (hostile JSON) would then bypass the ProblemFilter.
+    void fastify.register(fastifyStatic, {
       root,
       prefix: CONSOLE_PREFIX,
       index: ['index.html'],

@@ -11,6 +11,7 @@ import type {
   StatutoryPeriods,
 } from '@app/privacy';
 import type { EntityManager } from 'typeorm';
+import { lockSubject } from './invoice-documents.js';
 import { ACCOUNTING_VOUCHERS } from '../orders/index.js';
 import {
   CREDIT_NOTE_RECORD,
@@ -71,6 +72,7 @@ export class InvoicingRights implements PersonalDataExporter, PersonalDataEraser
   }
 
   async erase(subjectId: string, context: ErasureContext): Promise<ErasureOutcome[]> {
+    await lockSubject(context.manager, subjectId);
     const outcomes: ErasureOutcome[] = [];
     for (const [table, recordType] of [
       ['invoice_document', INVOICE_DOCUMENT_RECORD],

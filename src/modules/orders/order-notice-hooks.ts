@@ -49,8 +49,10 @@ export class OrderNoticeHooks {
           : {},
       );
     this.hooks.on('refunded', async (t) => {
-      // Refunded orders were all paid: the credit note reverses the invoice, in this same transaction.
-      await this.creditNotes.request({ orderId: t.orderId, reason: 'order refunded' }, t.manager);
+      // A staff refund of the whole order: the credit note reverses what the invoice still holds, in this
+      // same transaction. A return's refund requested its credit note for its lines already.
+      if (!t.refund)
+        await this.creditNotes.request({ orderId: t.orderId, reason: 'order refunded' }, t.manager);
       await refundNotice(t);
     });
     this.hooks.on('partially_refunded', refundNotice);
