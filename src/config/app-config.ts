@@ -72,6 +72,10 @@ export class AppConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  /** Append the log (JSON lines) to this file instead of standard output; empty: standard output. */
+  @IsString()
+  LOG_FILE = '';
+
   @Transform(toInt)
   @IsInt()
   @Min(1024)
@@ -406,6 +410,25 @@ export class AppConfig {
   /** Cron schedule of the job that cancels unpaid card and PayPal orders (pg-boss, Europe/Berlin). */
   @IsString()
   UNPAID_ORDER_SWEEP_CRON = '* * * * *';
+
+  /** Days an order on invoice or by SEPA debit has to be paid, from its release after the credit check. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(90)
+  PAYMENT_DUE_DAYS = 14;
+
+  /**
+   * Payment reminders (dunning): the days after the due date on which reminder 1, 2, 3 … go out,
+   * ascending and comma-separated. Each reminder sets a new deadline 7 days after it is sent.
+   */
+  @IsString()
+  @Matches(/^\d{1,3}(,\d{1,3}){0,4}$/, { message: 'ascending days after the due date, e.g. 3,17,31' })
+  DUNNING_LEVEL_DAYS = '3,17,31';
+
+  /** Cron schedule of the dunning job (pg-boss, Europe/Berlin). */
+  @IsString()
+  DUNNING_SWEEP_CRON = '0 8 * * *';
 
   /**
    * Payments (src/modules/payments). `auto`: a provider without keys (Stripe, PayPal) runs against a local
@@ -844,6 +867,14 @@ export class AppConfig {
   /** The IBAN customers pay invoices to, printed on invoices and in the e-invoice (BT-84); empty to leave out. */
   @IsString()
   SELLER_IBAN = '';
+
+  /**
+   * The seller contact's telephone in e-invoices (BT-42; XRechnung requires it, BR-DE-6). Empty: left
+   * out, and XRechnung validators will flag the e-invoice.
+   */
+  @ValidateIf((c: AppConfig) => c.SELLER_PHONE !== '')
+  @Matches(/^\+?[0-9 ()/-]{5,30}$/, { message: 'a telephone number, e.g. +49 2154 12345' })
+  SELLER_PHONE = '';
 
   /**
    * Whether consumer deliveries to other member states carry the destination state's VAT (One-Stop-Shop,
