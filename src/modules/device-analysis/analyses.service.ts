@@ -207,6 +207,10 @@ export class Analyses {
     reason: 'practice-read' | 'practice-report',
   ): Promise<AnalysisView> {
     const row = await this.row(analysisId, device.practiceId);
+    // The analysis consent withdrawn (through a privacy request; shredded by the next sweep): gone for
+    // the practice at once, before anything is decrypted.
+    if (!(await this.ledger.isGranted(deviceSubject(row.subject_id), DEVICE_ANALYSIS_ACTIVITY_ID)))
+      throw new NotFoundError('Analysis');
     const { payload } = await this.decrypt(row, reason, false);
     await this.dataSource.query(
       'update device_analysis set delivered_at = coalesce(delivered_at, now()) where id = $1',
