@@ -118,25 +118,16 @@ export async function reencodeImage(
 }
 
 /**
- * The longer edge of the analysis copy: the stored edge divided by the smallest power of two (1, 2, 4,
- * 8, …) that brings it to at most `maxEdge`, so that a JPEG is decoded straight at that scale (the
- * decoder's DCT scaling averages each block: no resampling pass after it).
+ * The stored image decoded again, scaled to at most `maxEdge` pixels on its longer edge, as raw RGB for
+ * the metrics. A JPEG is decoded straight at 1/2, 1/4 or 1/8 scale where that still covers `maxEdge`
+ * (DCT scaling, which averages each block; 2048 → 512 is exactly 1/4), then resampled to the edge.
  */
-export function analysisEdgeFor(width: number, height: number, maxEdge: number): number {
-  const longer = Math.max(width, height);
-  let factor = 1;
-  while (Math.ceil(longer / factor) > maxEdge) factor *= 2;
-  return Math.ceil(longer / factor);
-}
-
-/** The stored image, decoded again at a small scale, as raw RGB for the metrics. */
 export async function analysisCopy(
-  stored: { bytes: Buffer; width: number; height: number },
+  stored: { bytes: Buffer },
   maxEdge: number = DEFAULT_ANALYSIS_EDGE,
 ): Promise<RawImage> {
-  const edge = analysisEdgeFor(stored.width, stored.height, maxEdge);
   const { data, info } = await sharp(stored.bytes, { failOn: 'error' })
-    .resize({ width: edge, height: edge, fit: 'inside', withoutEnlargement: true })
+    .resize({ width: maxEdge, height: maxEdge, fit: 'inside', withoutEnlargement: true })
     .removeAlpha()
     .raw()
     .toBuffer({ resolveWithObject: true });
