@@ -411,6 +411,25 @@ export class AppConfig {
   @IsString()
   UNPAID_ORDER_SWEEP_CRON = '* * * * *';
 
+  /** Days an order on invoice or by SEPA debit has to be paid, from its release after the credit check. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(90)
+  PAYMENT_DUE_DAYS = 14;
+
+  /**
+   * Payment reminders (dunning): the days after the due date on which reminder 1, 2, 3 … go out,
+   * ascending and comma-separated. Each reminder sets a new deadline 7 days after it is sent.
+   */
+  @IsString()
+  @Matches(/^\d{1,3}(,\d{1,3}){0,4}$/, { message: 'ascending days after the due date, e.g. 3,17,31' })
+  DUNNING_LEVEL_DAYS = '3,17,31';
+
+  /** Cron schedule of the dunning job (pg-boss, Europe/Berlin). */
+  @IsString()
+  DUNNING_SWEEP_CRON = '0 8 * * *';
+
   /**
    * Payments (src/modules/payments). `auto`: a provider without keys (Stripe, PayPal) runs against a local
    * simulator inside the app, logged as such, so a demo order can be paid offline; never in production,

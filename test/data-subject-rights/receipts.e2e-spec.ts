@@ -1,52 +1,32 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Injectable, Module, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { ConsentLedger } from '@app/privacy';
-import { DataSubjectRightsModule, ReceiptSubjects } from '../../src/modules/data-subject-rights/index.js';
 import { eventually, mailTo } from '../registration/helpers.js';
 import { startTestApp, staffToken, type TestApp } from '../helpers/test-app.js';
+import {
+  adminHeader,
+  registerDevice,
+  upload,
+  validData,
+  type RegisteredDevice,
+} from '../device-analysis/device-setup.js';
+import { faceJpeg } from '../device-analysis/face-image.js';
 
 const URL = '/api/v1/shop/privacy-requests';
-
-/**
- * Stands in for the device-analysis module: registers a resolver backed by a real table of its own
- * (receipt reference → subject id, the address given with the analysis or none).
- */
-@Injectable()
-class TableBackedReceipts implements OnModuleInit {
-  constructor(
-    private readonly receipts: ReceiptSubjects,
-    private readonly dataSource: DataSource,
-  ) {}
-
-  async onModuleInit(): Promise<void> {
-    await this.dataSource.query(
-      `create table if not exists test_receipt (reference text primary key, subject_id text not null, email text)`,
-    );
-    this.receipts.register(async (reference) => {
-      const rows: { subject_id: string; email: string | null }[] = await this.dataSource.query(
-        `select subject_id, email from test_receipt where upper(reference) = upper($1)`,
-        [reference],
-      );
-      return rows[0] ? { subjectId: rows[0].subject_id, email: rows[0].email } : null;
-    });
-  }
-}
-
-@Module({ imports: [DataSubjectRightsModule], providers: [TableBackedReceipts] })
-class TestReceiptsModule {}
 
 describe('privacy requests by the receipt reference of a device analysis (patients)', () => {
   let t: TestApp;
   let officer: { authorization: string };
+  let device: RegisteredDevice;
+  let photo: Buffer;
 
   beforeAll(async () => {
     t = await startTestApp({
       env: { JOBS_ENABLED: 'true', PRIVACY_REQUEST_RATE_LIMIT_MAX: '50' },
-      modules: [TestReceiptsModule],
     });
     officer = { authorization: `Bearer ${await staffToken(t, 'privacy-officer')}` };
+    device = await registerDevice(t, await adminHeader(t));
+    photo = await faceJpeg(120, 160, false);
   });
   afterAll(async () => {
     await t?.close();
@@ -61,25 +41,27 @@ describe('privacy requests by the receipt reference of a device analysis (patien
       remoteAddress: `10.7.${Math.floor(n++ / 200)}.${n % 200}`,
     });
 
-  /** A patient as the device module would hold them: a subject id, a reference, an address or none. */
+  /** A patient as a device at a practice registers them: an analysis with a reference, an address or none. */
   async function patient(withEmail: boolean) {
-    const subjectId = `device-subject:${randomUUID()}`;
     const reference = `DV-${randomUUID().slice(0, 8).toUpperCase()}`;
     const email = withEmail ? `patient-${randomUUID()}@example.org` : null;
-    await t.db.query(`insert into test_receipt (reference, subject_id, email) values ($1, $2, $3)`, [
+    const res = await upload(
+      t,
+      device,
+      photo,
+      validData({ subjectReference: reference, patientEmail: email }),
+    );
+    expect(res.statusCode).toBe(201);
+    const { rows } = await t.db.query<{ id: string }>('select id from device_subject where reference = $1', [
       reference,
-      subjectId,
-      email,
     ]);
-    // The device consents as the device module records them at the device (Art. 9(2)(a)).
-    for (const purpose of ['device-analysis', 'device-improvement']) {
-      await t.app.get(ConsentLedger).grant({
-        subjectId,
-        purpose,
-        channel: 'device',
-        wording: { version: 'v1', text: `I consent to ${purpose}.` },
-      });
-    }
+    const subjectId = `device-subject:${rows[0].id}`;
+    await t.app.get(ConsentLedger).grant({
+      subjectId,
+      purpose: 'carrier-notifications',
+      channel: 'device',
+      wording: { version: 'v1', text: 'Tell me about the parcel.' },
+    });
     return { subjectId, reference, email };
   }
 

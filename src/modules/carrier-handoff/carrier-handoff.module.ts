@@ -29,6 +29,8 @@ import { Shipment, ShipmentAttempt } from './shipment.entity.js';
 import { ShipmentLifecycle } from './shipment-lifecycle.js';
 import { ShipmentQueries } from './shipment-queries.js';
 import { SHIPMENT_RECORD, ShipmentStore } from './shipment-store.js';
+import { ParcelProgress } from './parcel-progress.js';
+import { ParcelsAdminController } from './parcels-admin.controller.js';
 import { ShipmentsAdminController } from './shipments-admin.controller.js';
 
 /**
@@ -45,7 +47,7 @@ import { ShipmentsAdminController } from './shipments-admin.controller.js';
     PrivacyModule.forFeature({ activities: [CARRIER_HANDOFF], recipients: [LOGISTICS_PARTNER] }),
     OrdersModule,
   ],
-  controllers: [ShipmentsAdminController],
+  controllers: [ShipmentsAdminController, ParcelsAdminController],
   providers: [
     { provide: HANDOFF_SETTINGS, inject: [AppConfig], useFactory: handoffSettings },
     { provide: CARRIER_SETUP, inject: [AppConfig], useFactory: createCarrierSetup },
@@ -55,6 +57,7 @@ import { ShipmentsAdminController } from './shipments-admin.controller.js';
       useFactory: (settings: HandoffSettings) => new CarrierCircuits(settings.circuit),
     },
     ShipmentStore,
+    ParcelProgress,
     HandoffWorker,
     ShipmentLifecycle,
     ShipmentQueries,
@@ -99,6 +102,8 @@ export class CarrierHandoffModule implements OnModuleInit, OnApplicationBootstra
     this.hooks.on('packed', (transition) => this.lifecycle.onPacked(transition));
     this.hooks.on('refunded', (transition) => this.lifecycle.onRefunded(transition));
     this.hooks.on('handed_to_carrier', (transition) => this.notifyShipped(transition));
+    // Each parcel before the last is shipped with its own tracking: its own email.
+    this.hooks.on('partially_shipped', (transition) => this.notifyShipped(transition));
     // The buyer's order history shows each parcel with the carrier's public tracking link.
     this.orderParcels.register(async (orderIds) => {
       const shipments = await this.shipmentQueries.forOrders(orderIds);
@@ -127,7 +132,7 @@ export class CarrierHandoffModule implements OnModuleInit, OnApplicationBootstra
     const rows: { carrier: string; tracking_number: string | null }[] = await transition.manager.query(
       `select carrier, tracking_number from shipment
         where order_id = $1 and status <> 'cancelled'
-        order by (tracking_number is not null) desc, created_at desc limit 1`,
+        order by (tracking_number is not null) desc, handed_over_at desc nulls last, created_at desc limit 1`,
       [transition.orderId],
     );
     const shipment = rows[0];

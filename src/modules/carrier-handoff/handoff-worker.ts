@@ -2,8 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Discloser, DisclosureRefused, JobQueue, ProcessingRefused } from '@app/privacy';
 import { DataSource, type EntityManager } from 'typeorm';
-import { ProblemException } from '../../common/problem/problem.js';
-import { OrderReader, OrderStateMachine, type OrderStatus } from '../orders/index.js';
+import { OrderReader, type OrderStatus } from '../orders/index.js';
 import { backoffSeconds } from './backoff.js';
 import {
   CarrierRejected,
@@ -16,6 +15,7 @@ import { CarrierCircuits } from './carrier-circuits.js';
 import { CARRIER_ALLOW_LIST, CARRIER_HANDOFF } from './carrier-handoff.declarations.js';
 import { HANDOFF_SETTINGS, type HandoffSettings } from './carrier-handoff.settings.js';
 import { CARRIER_SETUP, type CarrierSetup } from './carriers.js';
+import { ParcelProgress, SHIPPABLE } from './parcel-progress.js';
 import { parcelRecipient } from './parcel-recipient.js';
 import { emitShipmentEvent } from './shipment-events.js';
 import { ShipmentStore, type AttemptResult, type Claim } from './shipment-store.js';
@@ -86,7 +86,7 @@ export class HandoffWorker {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly store: ShipmentStore,
     private readonly orders: OrderReader,
-    private readonly machine: OrderStateMachine,
+    private readonly progress: ParcelProgress,
     private readonly discloser: Discloser,
     private readonly jobs: JobQueue,
     private readonly circuits: CarrierCircuits,
@@ -164,8 +164,11 @@ export class HandoffWorker {
     if (!order) {
       return this.cancel(claim, 'the order is no longer available (erased or blocked): nothing was sent');
     }
-    if (order.status !== 'packed') {
-      return this.cancel(claim, `the order is ${order.status}, no longer packed: nothing more is sent`);
+    if (!SHIPPABLE.includes(order.status)) {
+      return this.cancel(
+        claim,
+        `the order is ${order.status}, no longer to be shipped: nothing more is sent`,
+      );
     }
     const adapter = this.carriers.adapters.get(shipment.carrier);
     if (!adapter) {
@@ -175,7 +178,12 @@ export class HandoffWorker {
     const allowed = order.carrierNotificationConsent
       ? await this.discloser.allowedFields(CARRIER_HANDOFF.id, shipment.carrier, shipment.subject_id)
       : CARRIER_ALLOW_LIST;
-    const recipient = parcelRecipient(order, { weightGrams: shipment.weight_grams }, allowed);
+    // The parcel's reference: the order number, `<number>-<n>` for its further parcels.
+    const recipient = parcelRecipient(
+      order,
+      { weightGrams: shipment.weight_grams, reference: shipment.order_number },
+      allowed,
+    );
 
     let carrierShipment: CarrierShipment;
     let outcome: 'created' | 'adopted';
@@ -183,7 +191,7 @@ export class HandoffWorker {
       // An earlier attempt may have created it (a crash, a timeout, a 5xx after the carrier acted).
       const found =
         claim.attempt > 1 && !shipment.skip_lookup_once
-          ? await this.lookUp(adapter, claim, order.number)
+          ? await this.lookUp(adapter, claim, shipment.order_number)
           : null;
       if (found) {
         carrierShipment = found;
@@ -259,27 +267,18 @@ export class HandoffWorker {
   }
 
   /**
-   * packed → handed_to_carrier in the commit's transaction. An order that left `packed` meanwhile (staff
-   * handed it over by hand, or refunded it) is not moved: its status is answered for the caller to act on.
+   * The order moves with its parcels in the commit's transaction (ParcelProgress): partially shipped,
+   * or handed to the carrier with its last parcel. An order that left the warehouse's statuses
+   * meanwhile (staff handed it over by hand, or refunded it) is not moved: its status is answered for
+   * the caller to act on.
    */
   private async moveOrderToCarrier(
     manager: EntityManager,
     orderId: string,
     carrier: string,
     shipmentId: string,
-  ): Promise<OrderStatus | 'moved' | 'gone'> {
-    try {
-      await this.machine.transition(orderId, 'handed_to_carrier', {
-        manager,
-        reason: `handed to ${carrier} (shipment ${shipmentId})`,
-      });
-      return 'moved';
-    } catch (error) {
-      if (!(error instanceof ProblemException)) throw error;
-      if (error.slug === 'not-found') return 'gone';
-      if (error.slug !== 'forbidden-transition') throw error;
-      return (error.extensions as { from: OrderStatus }).from;
-    }
+  ): Promise<OrderStatus | 'gone'> {
+    return this.progress.advance(manager, orderId, `handed to ${carrier} (shipment ${shipmentId})`);
   }
 
   private async afterCallFailure(claim: Claim, error: unknown): Promise<HandoffOutcome> {

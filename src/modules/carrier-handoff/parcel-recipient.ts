@@ -15,7 +15,7 @@ const present = (value: string | null | undefined): string | undefined => {
  */
 export function parcelRecipient(
   order: OrderView,
-  parcel: { weightGrams: number },
+  parcel: { weightGrams: number; reference?: string },
   allowed: readonly string[],
 ): ParcelRecipient {
   const address = order.deliveryAddress;
@@ -30,7 +30,7 @@ export function parcelRecipient(
     city: address.city,
     country: address.country,
     ...(withEmail ? { email } : {}),
-    parcel: { weight: parcel.weightGrams, reference: order.number },
+    parcel: { weight: parcel.weightGrams, reference: parcel.reference ?? order.number },
   };
 }
 

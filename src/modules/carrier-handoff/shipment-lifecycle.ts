@@ -2,7 +2,9 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { JobQueue, PrivacyRegistryService } from '@app/privacy';
 import { DataSource, type EntityManager } from 'typeorm';
-import { type OrderStatus, OrderStateMachine, type OrderTransition } from '../orders/index.js';
+import { conflict, notFound, ValidationProblem } from '../../common/problem/problem.js';
+import { OrderReader, type OrderStatus, type OrderTransition } from '../orders/index.js';
+import { carried, ParcelProgress } from './parcel-progress.js';
 import { CARRIER_HANDOFF } from './carrier-handoff.declarations.js';
 import {
   implausibleTime,
@@ -16,7 +18,18 @@ import { HANDOFF_SETTINGS, type HandoffSettings } from './carrier-handoff.settin
 import { CANCEL_QUEUE, HandoffWorker, type HandoffJob } from './handoff-worker.js';
 import type { ShipmentStatus } from './shipment.entity.js';
 import { emitShipmentEvent } from './shipment-events.js';
-import { SHIPMENT_COLUMNS, SHIPMENT_READABLE, ShipmentStore, type ShipmentRow } from './shipment-store.js';
+import {
+  SHIPMENT_COLUMNS,
+  SHIPMENT_READABLE,
+  ShipmentStore,
+  type ParcelLine,
+  type ShipmentRow,
+} from './shipment-store.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The order statuses staff pack parcels of some lines in. */
+const PARCEL_STATUSES: readonly OrderStatus[] = ['picking', 'partially_shipped'];
 
 /** What a partner may report about a shipment assigned to it. */
 export type PartnerReport = 'picked_up' | 'delivered';
@@ -42,28 +55,84 @@ export class ShipmentLifecycle {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly store: ShipmentStore,
     private readonly worker: HandoffWorker,
-    private readonly machine: OrderStateMachine,
+    private readonly orders: OrderReader,
+    private readonly progress: ParcelProgress,
     private readonly jobs: JobQueue,
     private readonly registry: PrivacyRegistryService,
     @Inject(HANDOFF_SETTINGS) private readonly settings: HandoffSettings,
   ) {}
 
-  /** Hook on `packed`: the order's shipment and its first handoff job, in the packing transaction. */
+  /**
+   * Hook on `packed`: a parcel of what no parcel carries yet (the whole order, unless staff made
+   * parcels of some lines before) and its first handoff job, in the packing transaction (outbox).
+   */
   async onPacked(transition: OrderTransition): Promise<void> {
     const { manager, orderId } = transition;
-    const rows: { delivery_country: string }[] = await manager.query(
-      'select delivery_country from shop_order where id = $1',
-      [orderId],
-    );
-    if (!rows[0]) throw new Error(`order ${orderId} vanished while it was packed`);
-    const carrier = this.settings.selection.carrierFor(rows[0].delivery_country);
-    const shipment = await this.store.createForOrder(manager, {
+    await this.store.lockOrder(manager, orderId);
+    const [order] = await this.orders.views([orderId], manager);
+    if (!order) throw new Error(`order ${orderId} vanished while it was packed`);
+    const items = order.items.map((i) => ({ lineNo: i.lineNo, quantity: i.quantity }));
+    const pieces = carried(await this.store.parcelsOf(manager, orderId), items);
+    const rest = items
+      .map((i) => ({ lineNo: i.lineNo, quantity: i.quantity - (pieces.get(i.lineNo) ?? 0) }))
+      .filter((l) => l.quantity > 0);
+    const shipment = await this.store.createParcel(manager, {
       orderId,
-      carrier,
+      carrier: this.settings.selection.carrierFor(order.deliveryAddress.country),
       weightGrams: this.settings.parcelWeightGrams,
       attemptLimit: this.settings.maxAttempts,
+      lines: rest,
     });
-    if (shipment.created) await this.worker.enqueue(manager, shipment.id);
+    if (shipment) await this.worker.enqueue(manager, shipment.id);
+  }
+
+  /**
+   * Staff pack a parcel of some lines (pieces) of an order being picked or partially shipped: the
+   * parcel and its handoff job in one transaction (outbox). The order moves when the carrier has it:
+   * `partially_shipped` while lines are left, `handed_to_carrier` with the last. 400 naming
+   * lines[i].lineNo / .quantity for a line not in the order or more pieces than are left to pack.
+   */
+  async packParcel(orderId: string, lines: ParcelLine[]): Promise<ShipmentRow & { lines: ParcelLine[] }> {
+    if (!UUID.test(orderId)) throw notFound('The order');
+    return this.dataSource.transaction(async (manager) => {
+      await this.store.lockOrder(manager, orderId);
+      const [order] = await this.orders.views([orderId], manager);
+      if (!order) throw notFound('The order');
+      if (!PARCEL_STATUSES.includes(order.status))
+        throw conflict(
+          'parcel-not-open',
+          `Order ${order.number} is ${order.status}: parcels are packed while it is picking or partially shipped.`,
+          { orderStatus: order.status },
+        );
+      const items = order.items.map((i) => ({ lineNo: i.lineNo, quantity: i.quantity }));
+      const pieces = carried(await this.store.parcelsOf(manager, orderId), items);
+      const errors: { field: string; reason: string }[] = [];
+      lines.forEach((line, i) => {
+        const item = items.find((it) => it.lineNo === line.lineNo);
+        const left = item ? item.quantity - (pieces.get(item.lineNo) ?? 0) : 0;
+        if (!item) errors.push({ field: `lines[${i}].lineNo`, reason: 'is not a line of this order' });
+        else if (lines.findIndex((l) => l.lineNo === line.lineNo) !== i)
+          errors.push({ field: `lines[${i}].lineNo`, reason: 'appears twice' });
+        else if (line.quantity > left)
+          errors.push({
+            field: `lines[${i}].quantity`,
+            reason: `is more than the ${left} left to pack of this line`,
+          });
+      });
+      if (errors.length > 0) throw new ValidationProblem(errors);
+      const created = await this.store.createParcel(manager, {
+        orderId,
+        carrier: this.settings.selection.carrierFor(order.deliveryAddress.country),
+        weightGrams: this.settings.parcelWeightGrams,
+        attemptLimit: this.settings.maxAttempts,
+        lines,
+      });
+      if (!created) throw new ValidationProblem([{ field: 'lines', reason: 'must name at least one line' }]);
+      await this.worker.enqueue(manager, created.id);
+      const shipment = await this.store.lock(manager, created.id);
+      if (!shipment) throw new Error(`parcel ${created.id} vanished`);
+      return { ...shipment, lines };
+    });
   }
 
   /**
@@ -156,7 +225,7 @@ export class ShipmentLifecycle {
         [shipmentId, takeover],
       );
       if (takeover) {
-        await this.moveOrder(manager, shipment.order_id, 'handed_to_carrier');
+        await this.progress.advance(manager, shipment.order_id, 'handed over to the partner');
         await emitShipmentEvent(this.jobs, manager, {
           type: 'shipment.created',
           shipmentId,
@@ -205,11 +274,7 @@ export class ShipmentLifecycle {
          select ${SHIPMENT_COLUMNS} from changed s`,
         [shipmentId, to, when, this.settings.partnerPersonalDataDays],
       );
-      await this.moveOrder(
-        manager,
-        shipment.order_id,
-        to === 'delivered' ? 'delivered' : 'handed_to_carrier',
-      );
+      await this.progress.advance(manager, shipment.order_id, 'reported by the partner');
       await emitShipmentEvent(this.jobs, manager, {
         type: to === 'delivered' ? 'shipment.delivered' : 'shipment.picked_up',
         shipmentId,
@@ -238,26 +303,6 @@ export class ShipmentLifecycle {
   /** While a carrier call for it is under way, its outcome decides first. */
   private assertNotInFlight(shipment: ShipmentRow): void {
     if (shipment.status === 'sending') throw shipmentBeingSent(Math.min(this.settings.leaseSeconds, 30));
-  }
-
-  /** Moves the order forward to `target` along the state machine (packed → handed_to_carrier → delivered). */
-  private async moveOrder(
-    manager: EntityManager,
-    orderId: string,
-    target: 'handed_to_carrier' | 'delivered',
-  ): Promise<void> {
-    const path: OrderStatus[] = ['packed', 'handed_to_carrier', 'delivered'];
-    const rows: { status: OrderStatus }[] = await manager.query(
-      'select status from shop_order where id = $1 for update',
-      [orderId],
-    );
-    let current = rows[0]?.status;
-    if (current === undefined || !path.includes(current)) return;
-    while (current !== target && path.indexOf(current) < path.indexOf(target)) {
-      const next = path[path.indexOf(current) + 1];
-      await this.machine.transition(orderId, next, { manager, reason: 'reported by the partner' });
-      current = next;
-    }
   }
 
   private async assertEligible(manager: EntityManager, partnerId: string): Promise<void> {

@@ -38,12 +38,29 @@ export interface ShipmentRow {
   delivered_at: Date | null;
   dead_lettered_at: Date | null;
   personal_data_until: Date | null;
+  /** The parcel's number within its order (1 for an order shipped in one parcel). */
+  parcel_no: number;
 }
 
 export const SHIPMENT_COLUMNS = `s.id, s.order_id, s.order_number, s.subject_id, s.carrier, s.partner_id, s.status,
   s.weight_grams, s.carrier_reference, s.tracking_number, (s.label is not null) as has_label, s.attempts,
   s.attempt_limit, s.skip_lookup_once, s.last_error, s.next_attempt_at, s.sending_since, s.created_at, s.updated_at, s.handed_over_at,
-  s.handed_over_by, s.acknowledged_at, s.picked_up_at, s.delivered_at, s.dead_lettered_at, s.personal_data_until`;
+  s.handed_over_by, s.acknowledged_at, s.picked_up_at, s.delivered_at, s.dead_lettered_at, s.personal_data_until,
+  s.parcel_no`;
+
+/** Pieces of one order line in a parcel. */
+export interface ParcelLine {
+  lineNo: number;
+  quantity: number;
+}
+
+/** A parcel as the order's progress sees it; `lines` null: the whole order (a parcel from before lines). */
+export interface ParcelState {
+  id: string;
+  status: ShipmentStatus;
+  parcelNo: number;
+  lines: ParcelLine[] | null;
+}
 
 /** A claim on a shipment for one attempt: the attempt number is the fence every later write checks. */
 export interface Claim {
@@ -67,29 +84,67 @@ export interface AttemptResult {
 export class ShipmentStore {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** The order's shipment, created in the transaction that packs the order; the existing one if any. */
-  async createForOrder(
+  /**
+   * A parcel of the order carrying `lines` (all that no other parcel carries, when absent), created in
+   * the caller's transaction: the next parcel number, the carrier-side reference (the order number for
+   * the first parcel, `<number>-<n>` for the next). The order row is locked first, so two parcels of one
+   * order are numbered and counted one after the other. Null when no line is left to carry.
+   */
+  async createParcel(
     manager: EntityManager,
-    input: { orderId: string; carrier: CarrierId; weightGrams: number; attemptLimit: number },
-  ): Promise<{ id: string; created: boolean }> {
-    const rows: { id: string }[] = await manager.query(
-      `insert into shipment (order_id, order_number, subject_id, carrier, partner_id, weight_grams, attempt_limit, next_attempt_at)
-       select o.id, o.number, o.subject_id, $2,
+    input: {
+      orderId: string;
+      carrier: CarrierId;
+      weightGrams: number;
+      attemptLimit: number;
+      lines: ParcelLine[];
+    },
+  ): Promise<{ id: string; parcelNo: number } | null> {
+    if (input.lines.length === 0) return null;
+    const rows: { id: string; parcel_no: number }[] = await manager.query(
+      `with next as (
+         select coalesce(max(parcel_no), 0) + 1 as parcel_no from shipment where order_id = $1
+       )
+       insert into shipment (order_id, order_number, subject_id, carrier, partner_id, weight_grams, attempt_limit,
+                             next_attempt_at, parcel_no)
+       select o.id, case when n.parcel_no = 1 then o.number else o.number || '-' || n.parcel_no end, o.subject_id, $2,
               -- A carrier with a partner account pulls (or is pushed) what it carries: assigned to it.
               (select p.id from partner p where p.kind = 'carrier' and p.recipient_id = $2 and p.active
                 order by p.created_at, p.id limit 1),
-              $3, $4, now()
-         from shop_order o where o.id = $1
-       on conflict (order_id) do nothing
-       returning id`,
+              $3, $4, now(), n.parcel_no
+         from shop_order o cross join next n where o.id = $1
+       returning id, parcel_no`,
       [input.orderId, input.carrier, input.weightGrams, input.attemptLimit],
     );
-    if (rows[0]) return { id: rows[0].id, created: true };
-    const existing: { id: string }[] = await manager.query('select id from shipment where order_id = $1', [
-      input.orderId,
-    ]);
-    if (!existing[0]) throw new Error(`order ${input.orderId} does not exist`);
-    return { id: existing[0].id, created: false };
+    if (!rows[0]) throw new Error(`order ${input.orderId} does not exist`);
+    for (const line of input.lines)
+      await manager.query(
+        'insert into shipment_line (shipment_id, order_id, line_no, quantity) values ($1, $2, $3, $4)',
+        [rows[0].id, input.orderId, line.lineNo, line.quantity],
+      );
+    return { id: rows[0].id, parcelNo: rows[0].parcel_no };
+  }
+
+  /** Locks the order's row: parcels of one order are made one after the other. */
+  async lockOrder(manager: EntityManager, orderId: string): Promise<void> {
+    await manager.query('select 1 from shop_order where id = $1 for update', [orderId]);
+  }
+
+  /**
+   * The order's parcels that are not cancelled, with their lines. A parcel made before parcels had
+   * lines (`lines` null) carries the whole order.
+   */
+  async parcelsOf(manager: EntityManager, orderId: string): Promise<ParcelState[]> {
+    const rows: { id: string; status: ShipmentStatus; parcel_no: number; lines: ParcelLine[] | null }[] =
+      await manager.query(
+        `select s.id, s.status, s.parcel_no,
+                (select json_agg(json_build_object('lineNo', l.line_no, 'quantity', l.quantity) order by l.line_no)
+                   from shipment_line l where l.shipment_id = s.id) as lines
+           from shipment s where s.order_id = $1 and s.status <> 'cancelled'
+          order by s.parcel_no`,
+        [orderId],
+      );
+    return rows.map((r) => ({ id: r.id, status: r.status, parcelNo: r.parcel_no, lines: r.lines }));
   }
 
   async get(id: string, manager?: EntityManager): Promise<ShipmentRow | null> {

@@ -18,7 +18,8 @@ export type ShipmentStatus = (typeof SHIPMENT_STATUSES)[number];
 export const HANDED_OVER: readonly ShipmentStatus[] = ['created', 'picked_up', 'delivered'];
 
 /**
- * One shipment per order (the unique order_id is the outbox's idempotency anchor). It holds no copy of
+ * One parcel of an order (`parcel_no`; `shipment_line` names the lines and pieces it carries, none:
+ * the whole order). The packing transaction creates it with its job (the outbox). It holds no copy of
  * the recipient's name or address: every handoff and partner read takes them from the order. Written
  * and read with SQL (shipment-store.ts); the entity documents the table and its personal data.
  *
@@ -68,6 +69,9 @@ export class Shipment {
 
   @Column({ name: 'label_format', type: 'text', nullable: true })
   labelFormat!: string | null;
+
+  @Column({ name: 'parcel_no', type: 'smallint', default: 1 })
+  parcelNo!: number;
 
   @Column({ type: 'integer', default: 0 })
   attempts!: number;

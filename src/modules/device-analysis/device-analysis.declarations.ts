@@ -12,6 +12,7 @@ export const DEVICE_DPIA = 'docs/dpia/device-analysis.md';
 export const ANALYSIS_RECORD = 'device_analysis';
 export const ANALYSIS_IMAGE_RECORD = 'device_analysis_image';
 export const DEVICE_SUBJECT_RECORD = 'device_subject';
+export const IMPROVEMENT_SAMPLE_RECORD = 'device_improvement_sample';
 
 export const DEVICE_CATEGORIES = {
   image: 'health.skin-face-image',

@@ -19,6 +19,7 @@ interface ProductRow {
   currency: string;
   vat_rate_bp: number;
   weight_grams: number | null;
+  tracks_serials: boolean;
   stock: number;
   active: boolean;
   created_at: Date;
@@ -33,7 +34,7 @@ export interface Page<T> {
 }
 
 const COLUMNS =
-  'id, sku, name, description, price_cents, currency, vat_rate_bp, weight_grams, stock, active, created_at, updated_at';
+  'id, sku, name, description, price_cents, currency, vat_rate_bp, weight_grams, tracks_serials, stock, active, created_at, updated_at';
 
 const shopProduct = (r: ProductRow): ShopProductResponse => ({
   id: r.id,
@@ -49,6 +50,7 @@ const shopProduct = (r: ProductRow): ShopProductResponse => ({
 
 const adminProduct = (r: ProductRow): AdminProductResponse => ({
   ...shopProduct(r),
+  tracksSerials: r.tracks_serials,
   stock: r.stock,
   active: r.active,
   createdAt: r.created_at.toISOString(),
@@ -88,8 +90,9 @@ export class Catalogue {
   async create(dto: CreateProductDto): Promise<AdminProductResponse> {
     try {
       const rows: ProductRow[] = await this.dataSource.query(
-        `insert into product (sku, name, description, price_cents, currency, vat_rate_bp, stock, active, weight_grams)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        `insert into product (sku, name, description, price_cents, currency, vat_rate_bp, stock, active, weight_grams,
+                              tracks_serials)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
          returning ${COLUMNS}`,
         [
           dto.sku,
@@ -101,6 +104,7 @@ export class Catalogue {
           dto.stock,
           dto.active ?? true,
           dto.weightGrams ?? null,
+          dto.tracksSerials ?? false,
         ],
       );
       return adminProduct(rows[0]);
@@ -131,6 +135,7 @@ export class Catalogue {
     if (dto.priceCents !== undefined) set('price_cents', dto.priceCents);
     if (dto.vatRateBp !== undefined) set('vat_rate_bp', dto.vatRateBp);
     if (dto.weightGrams !== undefined) set('weight_grams', dto.weightGrams);
+    if (dto.tracksSerials !== undefined) set('tracks_serials', dto.tracksSerials);
     if (dto.stock !== undefined) set('stock', dto.stock);
     if (dto.stockAdjustment !== undefined) set('stock', dto.stockAdjustment, (p) => `stock + ${p}::int`);
     if (dto.active !== undefined) set('active', dto.active);

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { NotificationOutbox } from '../notifications/notification-outbox.js';
 import { OrderCreditNotes } from './credit-notes.port.js';
 import { ORDER_NOTICES, ORDER_RECIPIENT } from './order-notices.js';
-import { PAID_STATUSES } from './order-state-machine.js';
 import { OrderTransitionHooks, type OrderTransition } from './order-transition-hooks.js';
 
 /** Who ended an order, as the cancellation notice words it. */
@@ -26,9 +25,15 @@ export class OrderNoticeHooks {
   register(): void {
     this.hooks.on('paid', (t) => this.notify(t, ORDER_NOTICES.paymentReceived));
     this.hooks.on('cancelled', async (t) => {
-      const paid = PAID_STATUSES.includes(t.from);
-      // A paid order has its invoice: a credit note reverses it, in this same transaction.
-      if (paid)
+      // An order with an invoice (paid, or released on invoice) gets a credit note reversing it, in
+      // this same transaction; only money received is refunded.
+      const [state]: { invoiced: boolean; paid: boolean }[] = await t.manager.query(
+        `select exists (select 1 from invoice i where i.order_id = o.id) as invoiced, o.paid_at is not null as paid
+           from shop_order o where o.id = $1`,
+        [t.orderId],
+      );
+      const paid = state?.paid === true;
+      if (state?.invoiced)
         await this.creditNotes.request(
           { orderId: t.orderId, reason: `order cancelled (${cancellationInitiator(t)})` },
           t.manager,

@@ -258,4 +258,13 @@ export class OrderReader {
     );
     return rows[0]?.subject_id ?? null;
   }
+
+  /** The id of the order with this number (the payment reference of a bank transfer), or null. */
+  async idByNumber(number: string, manager?: EntityManager): Promise<string | null> {
+    const rows: { id: string }[] = await (manager ?? this.dataSource.manager).query(
+      `select o.id from shop_order o where o.number = $1 and ${notBlockedClause('order', 'o.id')}`,
+      [number.toUpperCase()],
+    );
+    return rows[0]?.id ?? null;
+  }
 }

@@ -5,6 +5,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { StaffRole } from '../../common/auth/auth.guards.js';
 import { notFound } from '../../common/problem/problem.js';
 import { InvoiceIssuer, type IssuedInvoice } from './invoices.js';
+import { OrderNoticeHooks } from './order-notice-hooks.js';
+import { ORDER_NOTICES } from './order-notices.js';
 import { OrderTransitionHooks } from './order-transition-hooks.js';
 import { alreadyPaid, forbiddenTransition, paymentMismatch } from './orders.problems.js';
 import { releaseStock } from './stock.js';
@@ -37,6 +39,9 @@ interface TransitionRule {
  * The order state machine, the one place that says which move is allowed, keyed by target status:
  *
  *   placed → awaiting_payment → paid → picking → packed → handed_to_carrier → delivered
+ *   awaiting_payment → picking                           (only an order released on invoice or SEPA after its
+ *                                                          credit check, invoice-orders.ts; paid later, in any
+ *                                                          status: markPaid records the payment without a move)
  *   placed | awaiting_payment → paid                     (markPaid: the payment provider, or staff recording one)
  *   placed | awaiting_payment | paid | picking → cancelled (before packing; stock released; a paid
  *                                                          order's payment is refunded and its invoice
@@ -44,7 +49,7 @@ interface TransitionRule {
  *   paid | picking | packed → refunded                    (goods still here; stock released)
  *   handed_to_carrier | delivered → refunded              (lost parcel, withdrawal; returned goods are restocked by hand after inspection)
  *   picking | packed | partially_shipped → partially_shipped (a parcel with some of the lines left; the carrier handoff)
- *   partially_shipped → handed_to_carrier                 (the last lines are out)
+ *   picking | partially_shipped → handed_to_carrier       (the last parcel's lines are out)
  *   handed_to_carrier | delivered | partially_shipped | partially_refunded → partially_refunded | refunded
  *                                                          (a withdrawal refunded: some lines, or the last ones; order-returns.ts)
  *
@@ -56,10 +61,11 @@ export const TRANSITIONS: Readonly<Record<OrderStatus, TransitionRule>> = {
   placed: { from: [], releasesStockFrom: [], staffRoles: [] },
   awaiting_payment: { from: ['placed'], releasesStockFrom: [], staffRoles: [] },
   paid: { from: ['placed', 'awaiting_payment'], releasesStockFrom: [], staffRoles: [] },
-  picking: { from: ['paid'], releasesStockFrom: [], staffRoles: ['fulfilment', 'admin'] },
+  // From awaiting_payment only when released on invoice or SEPA (the credit check passed): see apply().
+  picking: { from: ['paid', 'awaiting_payment'], releasesStockFrom: [], staffRoles: ['fulfilment', 'admin'] },
   packed: { from: ['picking'], releasesStockFrom: [], staffRoles: ['fulfilment', 'admin'] },
   handed_to_carrier: {
-    from: ['packed', 'partially_shipped'],
+    from: ['picking', 'packed', 'partially_shipped'],
     releasesStockFrom: [],
     staffRoles: ['fulfilment', 'admin'],
   },
@@ -93,6 +99,16 @@ export const TRANSITIONS: Readonly<Record<OrderStatus, TransitionRule>> = {
     staffRoles: [],
   },
 };
+
+/** Statuses an order released on invoice may be in before it is paid (the goods leave first). */
+export const RELEASED_UNPAID: readonly OrderStatus[] = [
+  'picking',
+  'packed',
+  'partially_shipped',
+  'handed_to_carrier',
+  'delivered',
+  'partially_refunded',
+];
 
 /** The statuses an order was paid in or has been through payment to. */
 export const PAID_STATUSES: readonly OrderStatus[] = [
@@ -182,6 +198,7 @@ export class OrderStateMachine {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly invoices: InvoiceIssuer,
     private readonly hooks: OrderTransitionHooks,
+    private readonly notices: OrderNoticeHooks,
   ) {}
 
   /** Any move but to `paid` (use markPaid, which checks the amount). 404 / 409 problems otherwise. */
@@ -223,8 +240,11 @@ export class OrderStateMachine {
         currency: string;
         payment_provider: string | null;
         payment_reference: string | null;
+        paid_at: Date | null;
+        released_at: Date | null;
       }[] = await manager.query(
-        `select o.number, o.status, o.total_cents, o.currency, o.payment_provider, o.payment_reference
+        `select o.number, o.status, o.total_cents, o.currency, o.payment_provider, o.payment_reference,
+                o.paid_at, o.released_at
            from shop_order o
           where o.id = $1 and ${notBlockedClause('order', 'o.id')}
           for update`,
@@ -243,10 +263,44 @@ export class OrderStateMachine {
           alreadyRecorded: true,
         };
       }
-      if (PAID_STATUSES.includes(order.status)) throw alreadyPaid(order.number);
-      if (!canTransition(order.status, 'paid')) throw forbiddenTransition(order.number, order.status, 'paid');
+      if (order.paid_at || (PAID_STATUSES.includes(order.status) && !order.released_at))
+        throw alreadyPaid(order.number);
+      const shippedOnInvoice = order.released_at !== null && RELEASED_UNPAID.includes(order.status);
+      if (!shippedOnInvoice && !canTransition(order.status, 'paid'))
+        throw forbiddenTransition(order.number, order.status, 'paid');
       if (order.total_cents !== payment.amountCents || order.currency !== payment.currency.toUpperCase()) {
         throw paymentMismatch();
+      }
+      if (shippedOnInvoice) {
+        // Released on invoice and on its way (or there): the payment is recorded, the status stays.
+        const actor = options.actor ?? ActorContext.currentOrSystem();
+        await manager.query(
+          `with paid as (
+             update shop_order set paid_at = now(), payment_provider = $2, payment_reference = $3,
+                    version = version + 1, updated_at = now()
+              where id = $1 returning id, status
+           )
+           insert into order_status_change (order_id, from_status, to_status, actor_type, actor_id, actor_role, reason)
+           select id, status, status, $4, $5, $6, $7 from paid`,
+          [
+            orderId,
+            payment.provider,
+            payment.reference,
+            actor.type,
+            actor.id,
+            actor.role ?? null,
+            options.reason ?? `payment ${payment.provider} (released on invoice)`,
+          ],
+        );
+        await this.notices.notify({ orderId, manager }, ORDER_NOTICES.paymentReceived);
+        return {
+          id: orderId,
+          number: order.number,
+          from: order.status,
+          to: order.status,
+          invoice: await this.invoiceOf(manager, orderId),
+          alreadyRecorded: false,
+        };
       }
       const result = await this.apply(
         manager,
@@ -287,6 +341,7 @@ export class OrderStateMachine {
                 payment_reference = coalesce($5, o.payment_reference)
            from current c
           where o.id = c.id and c.status = any($3::text[])
+            and ($2 <> 'picking' or c.status <> 'awaiting_payment' or o.released_at is not null)
          returning o.id, c.status as from_status
        ),
        logged as (
@@ -312,7 +367,11 @@ export class OrderStateMachine {
     if (!row.from_status) throw forbiddenTransition(row.number, row.current_status, to);
     const from = row.from_status;
     if (rule.releasesStockFrom.includes(from)) await releaseStock(manager, [orderId]);
-    const invoice = to === 'paid' ? await this.invoices.issue(manager, orderId) : undefined;
+    // An order released on invoice has its invoice from the release; any other gets it when paid.
+    const invoice =
+      to === 'paid'
+        ? ((await this.invoiceOf(manager, orderId, false)) ?? (await this.invoices.issue(manager, orderId)))
+        : undefined;
     // What other modules attach to this move (carrier handoff on `packed`) commits with it.
     await this.hooks.run({
       orderId,
@@ -326,12 +385,25 @@ export class OrderStateMachine {
     return { id: orderId, number: row.number, from, to, ...(invoice ? { invoice } : {}) };
   }
 
-  private async invoiceOf(manager: EntityManager, orderId: string): Promise<IssuedInvoice> {
+  private async invoiceOf(manager: EntityManager, orderId: string): Promise<IssuedInvoice>;
+  private async invoiceOf(
+    manager: EntityManager,
+    orderId: string,
+    required: false,
+  ): Promise<IssuedInvoice | undefined>;
+  private async invoiceOf(
+    manager: EntityManager,
+    orderId: string,
+    required = true,
+  ): Promise<IssuedInvoice | undefined> {
     const rows: { id: string; number: string; issued_at: Date }[] = await manager.query(
       'select id, number, issued_at from invoice where order_id = $1',
       [orderId],
     );
-    if (!rows[0]) throw new Error(`order ${orderId} is paid but has no invoice`);
+    if (!rows[0]) {
+      if (required) throw new Error(`order ${orderId} is paid but has no invoice`);
+      return undefined;
+    }
     return { id: rows[0].id, number: rows[0].number, issuedAt: rows[0].issued_at };
   }
 

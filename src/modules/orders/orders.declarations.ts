@@ -149,3 +149,58 @@ export const INVOICING = defineActivity({
   ],
   retentionPurpose: true,
 });
+
+/**
+ * The statutory period for the serial ↔ buyer link of medical devices: MDR Art. 25(2) requires every
+ * economic operator (a distributor too) to be able to identify to whom it supplied a device, for the
+ * period of Art. 10(8) (at least 10 years after the device was placed on the market; 15 for
+ * implantables, which this shop does not sell); Art. 27(8) has them store the UDI of devices they
+ * supplied. Counted like the other statutory periods: to the end of the 10th calendar year after
+ * the piece left (its scan at packing).
+ */
+export const DEVICE_RECORDS_PERIOD = {
+  statute: 'Art. 25(2), Art. 27(8) with Art. 10(8) Regulation (EU) 2017/745 (MDR)',
+  years: 10,
+  description:
+    'who a medical device (by UDI or serial number) was supplied to, for field safety actions and recalls',
+} as const;
+
+export const DEVICE_SERIAL_CATEGORY = {
+  id: 'order.device-serials',
+  description:
+    'The UDI or serial number of each medical device sold, with the order line and buyer it went to',
+  collection: 'not-collected-from-subject',
+} as const satisfies DataCategory;
+
+/** Device traceability: serial ↔ buyer for recalls (MDR). */
+export const DEVICE_TRACEABILITY = defineActivity({
+  id: 'device-traceability',
+  name: 'Traceability of medical devices (UDI / serial numbers)',
+  purposes: [
+    'Record the UDI or serial number of each medical device at packing, per order line',
+    'Find the buyers of affected devices in a recall or field safety corrective action (MDR Art. 14(4), 25, 27)',
+  ],
+  legalBasis: '6(1)(c)',
+  dataSubjects: ['customers', 'guests'],
+  dataCategories: [DEVICE_SERIAL_CATEGORY, ORDER_CATEGORIES.items],
+  source: { kind: 'data-subject' },
+  disclosures: [],
+  processors: ['hosting-provider'],
+  retention: [
+    {
+      kind: 'statutory',
+      statute: DEVICE_RECORDS_PERIOD.statute,
+      years: DEVICE_RECORDS_PERIOD.years,
+      description:
+        `Kept until the end of the ${DEVICE_RECORDS_PERIOD.years}th calendar year after the device was supplied. ` +
+        'An erasure request does not delete the link between a serial number and its buyer: it is blocked ' +
+        '(restricted to this statutory purpose, Art. 17(3)(b) GDPR) until then, and erased by the retention sweep.',
+    },
+  ],
+  measures: [
+    'Only staff (support, admin, privacy officer) search serial numbers; every search is audited per buyer',
+    'Serial numbers are scanned by fulfilment at packing; a serial for a line that is no device is refused',
+    'Blocked links are found only by the recall search (the statutory purpose) and shown as blocked',
+  ],
+  retentionPurpose: true,
+});

@@ -24,7 +24,7 @@ import { OrderTransitionHooks } from './order-transition-hooks.js';
 import { OptionalCustomerAuthGuard } from './optional-customer-auth.guard.js';
 import { OrdersAdminController } from './orders-admin.controller.js';
 import { OrdersController } from './orders.controller.js';
-import { INVOICING, ORDER_PROCESSING } from './orders.declarations.js';
+import { DEVICE_TRACEABILITY, INVOICING, ORDER_PROCESSING } from './orders.declarations.js';
 import { orderRetentionPolicies } from './orders.retention.js';
 import { OrdersRights } from './orders.rights.js';
 import { Product } from './product.entity.js';
@@ -34,6 +34,9 @@ import { OrderParcels } from './order-tracking.js';
 import { OrderCreditNotes } from './credit-notes.port.js';
 import { OrderCancellation } from './order-cancellation.js';
 import { OrderReturns } from './order-returns.js';
+import { DeviceSerials } from './device-serials.js';
+import { InvoiceOrders } from './invoice-orders.js';
+import { DeviceSerialsController } from './device-serials.controller.js';
 import { ReturnsAdminController } from './order-returns.controller.js';
 
 /**
@@ -47,7 +50,7 @@ import { ReturnsAdminController } from './order-returns.controller.js';
 @Module({
   imports: [
     TypeOrmModule.forFeature([Product, ShopOrder, OrderItem, OrderStatusChange, Invoice]),
-    PrivacyModule.forFeature({ activities: [ORDER_PROCESSING, INVOICING] }),
+    PrivacyModule.forFeature({ activities: [ORDER_PROCESSING, INVOICING, DEVICE_TRACEABILITY] }),
     AddressValidationModule,
     BusinessCustomersModule,
     NotificationsModule,
@@ -60,6 +63,7 @@ import { ReturnsAdminController } from './order-returns.controller.js';
     OrdersAdminController,
     OrderDeskController,
     ReturnsAdminController,
+    DeviceSerialsController,
   ],
   providers: [
     OrderDesk,
@@ -81,6 +85,8 @@ import { ReturnsAdminController } from './order-returns.controller.js';
     OrderCreditNotes,
     OrderCancellation,
     OrderReturns,
+    DeviceSerials,
+    InvoiceOrders,
   ],
   exports: [
     OrderStateMachine,
@@ -105,6 +111,9 @@ export class OrdersModule implements OnModuleInit {
     private readonly noticeHooks: OrderNoticeHooks,
     private readonly config: AppConfig,
     private readonly unpaid: UnpaidOrders,
+    private readonly serials: DeviceSerials,
+    private readonly transitionHooks: OrderTransitionHooks,
+    private readonly invoiceOrders: InvoiceOrders,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -117,8 +126,13 @@ export class OrdersModule implements OnModuleInit {
     this.notices.registerRecipients(ORDER_RECIPIENT, resolveOrderRecipient);
     this.noticeHooks.register();
     await this.unpaid.register();
+    await this.invoiceOrders.register();
     this.rights.registerExporter(this.ordersRights);
     this.rights.registerEraser(this.ordersRights);
+    // Device traceability: packing waits for the serials; erasure blocks the serial ↔ buyer link.
+    this.transitionHooks.on('packed', (t) => this.serials.assertScanned(t));
+    this.rights.registerExporter(this.serials);
+    this.rights.registerEraser(this.serials);
     for (const policy of orderRetentionPolicies(this.periods)) this.retention.register(policy);
   }
 }

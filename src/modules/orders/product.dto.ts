@@ -69,6 +69,15 @@ export class CreateProductDto {
   @Max(1_000_000)
   weightGrams?: number | null;
 
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'A medical device: each piece sold gets its UDI or serial number scanned at packing (recall traceability).',
+  })
+  @IsOptional()
+  @IsBoolean()
+  tracksSerials?: boolean;
+
   @ApiProperty({ example: 25, minimum: 0, maximum: MAX_STOCK })
   @IsInt()
   @Min(0)
@@ -114,6 +123,15 @@ export class UpdateProductDto {
   @Min(1)
   @Max(1_000_000)
   weightGrams?: number | null;
+
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'A medical device: each piece sold gets its UDI or serial number scanned at packing (recall traceability).',
+  })
+  @IsOptional()
+  @IsBoolean()
+  tracksSerials?: boolean;
 
   @ApiPropertyOptional({
     minimum: 0,
@@ -192,6 +210,9 @@ export class ShopProductResponse {
 }
 
 export class AdminProductResponse extends ShopProductResponse {
+  @ApiProperty({ description: 'A medical device whose pieces are traced by UDI or serial number.' })
+  tracksSerials!: boolean;
+
   @ApiProperty()
   stock!: number;
 

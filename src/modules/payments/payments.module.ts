@@ -8,6 +8,8 @@ import { OrdersModule } from '../orders/index.js';
 import { AdminPaymentsController } from './admin-payments.controller.js';
 import { CancellationRefunds } from './cancellation-refunds.js';
 import { ReturnRefunds } from './return-refunds.js';
+import { BankStatements } from './bank-statements.js';
+import { BankStatementsController } from './bank-statements.controller.js';
 import { OrderGateway } from './order-gateway.js';
 import { PaymentAdmin } from './payment-admin.service.js';
 import { Payment, PaymentEvent, PaymentFlag, PaymentRefund, SepaMandate } from './payment.entities.js';
@@ -38,7 +40,12 @@ import { WebhooksController } from './webhooks.controller.js';
     OrdersModule,
     CreditCheckModule,
   ],
-  controllers: [ShopPaymentsController, WebhooksController, AdminPaymentsController],
+  controllers: [
+    ShopPaymentsController,
+    WebhooksController,
+    AdminPaymentsController,
+    BankStatementsController,
+  ],
   providers: [
     {
       provide: PAYMENTS_SETUP,
@@ -55,6 +62,7 @@ import { WebhooksController } from './webhooks.controller.js';
     PayerGuard,
     CancellationRefunds,
     ReturnRefunds,
+    BankStatements,
   ],
   exports: [PaymentsService],
 })
