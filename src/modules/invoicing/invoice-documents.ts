@@ -11,6 +11,7 @@ import {
   OrderTransitionHooks,
   type CreditNoteRequest,
   type InvoiceRecord,
+  type OrderTransition,
 } from '../orders/index.js';
 import { SELLER_COUNTRY } from '../vat/index.js';
 import {
@@ -75,10 +76,15 @@ export class InvoiceDocuments {
   ) {}
 
   async register(): Promise<void> {
-    this.hooks.on('paid', async (t) => {
+    // The invoice is issued when the order is paid, or earlier, when an order on invoice or by direct
+    // debit is released for fulfilment (`awaiting_payment`, the orders module's hook runs first).
+    const render = async (t: OrderTransition) => {
+      if (!(await this.invoices.ofOrder(t.orderId, t.manager))) return;
       const ref: DocumentRef = { kind: 'invoice', orderId: t.orderId };
-      await this.jobs.send(RENDER_JOB, ref, { db: t.manager });
-    });
+      await this.jobs.send(RENDER_JOB, ref, { db: t.manager, singletonKey: `invoice:${t.orderId}` });
+    };
+    this.hooks.on('awaiting_payment', render);
+    this.hooks.on('paid', render);
     this.creditNotes.register((request, manager) => this.issueCreditNote(request, manager));
     // Requests made before this module was deployed (the orders module's worklist): issued once, by a worker.
     this.jobs.declareQueue(OPEN_REQUESTS_JOB, { retryLimit: 5, retryDelay: 60, retryBackoff: true });
