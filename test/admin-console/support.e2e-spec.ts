@@ -74,6 +74,22 @@ describeInBrowser('the staff console: support', () => {
     expect(await page.content()).not.toContain('1970');
     expect(await card.locator('[data-field="dateOfBirth"]').count()).toBe(0);
     await screenshot(page, 'support-customer');
+
+    // The token lives in memory only: no storage, no cookie, and a reload asks to sign in again.
+    type Storage = { length: number };
+    const stored = await page.evaluate(() => {
+      const w = globalThis as unknown as {
+        localStorage: Storage;
+        sessionStorage: Storage;
+        document: { cookie: string };
+      };
+      return { local: w.localStorage.length, session: w.sessionStorage.length, cookie: w.document.cookie };
+    });
+    expect(stored).toEqual({ local: 0, session: 0, cookie: '' });
+    expect((await page.context().cookies()).length).toBe(0);
+    await page.reload();
+    await page.locator('input[autocomplete="username"]').waitFor();
+    expect(await page.getByTestId('role').count()).toBe(0);
     expectClean();
     await close();
   });

@@ -73,6 +73,9 @@ const RULES = {
   support: only(['support', 'admin']),
   supportFulfilment: only(['support', 'fulfilment', 'admin']),
   privacy: only(['privacy-officer', 'admin']),
+  supportPrivacy: only(['support', 'privacy-officer', 'admin']),
+  /** The analysis image itself: the privacy officer only, not even admin. */
+  privacyOfficerOnly: only(['privacy-officer']),
   /** Human review of credit decisions (Art. 22(3) GDPR): support and the privacy officer, not admin. */
   creditReview: only(['support', 'privacy-officer']),
   partner: only(['partnerA', 'partnerB']),
@@ -224,6 +227,17 @@ const TABLE: Record<string, Rule> = {
   'GET /api/v1/admin/devices/{deviceId}/credentials': 'admin',
   'DELETE /api/v1/admin/devices/{deviceId}/credentials/{credentialId}': 'admin',
   'GET /api/v1/device/self': 'device',
+  'POST /api/v1/device/analyses': 'device',
+  'GET /api/v1/device/analyses/{id}': 'device',
+  'GET /api/v1/device/analyses/{id}/report': 'device',
+  'POST /api/v1/device/consent-withdrawals': 'device',
+  'GET /api/v1/admin/device-analyses/statistics': 'supportPrivacy',
+  'GET /api/v1/admin/device-analyses/{id}': 'supportPrivacy',
+  'GET /api/v1/admin/device-analyses/{id}/image': 'privacyOfficerOnly',
+  'POST /api/v1/admin/orders/{id}/serials': 'fulfilment',
+  'GET /api/v1/admin/device-serials': 'supportPrivacy',
+  'POST /api/v1/admin/bank-statements': 'admin',
+  'POST /api/v1/admin/orders/{id}/parcels': 'fulfilment',
 
   'GET /api/v1/partner/me': 'partner',
   'GET /api/v1/partner/api-keys': 'partner',

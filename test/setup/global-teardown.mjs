@@ -3,11 +3,15 @@ import path from 'node:path';
 import { scanCapture } from './log-leaks.mjs';
 
 export default async function globalTeardown() {
-  await checkLogs();
-  const server = globalThis.__EMBEDDED_TEST_PG__;
-  if (!server) return;
-  await server.stop();
-  await rm(path.dirname(server.dataDirectory), { recursive: true, force: true });
+  try {
+    await checkLogs();
+  } finally {
+    const server = globalThis.__EMBEDDED_TEST_PG__;
+    if (server) {
+      await server.stop();
+      await rm(path.dirname(server.dataDirectory), { recursive: true, force: true });
+    }
+  }
 }
 
 /**
@@ -21,8 +25,11 @@ async function checkLogs() {
   process.stdout.write(
     `\nlog capture: ${lines} lines from ${files} app runs scanned, ${findings.length} with personal data\n`,
   );
+  // E2E_LOG_KEEP=1 keeps the capture for reading (it is the run's whole log, at debug level).
+  const keep = process.env.E2E_LOG_KEEP === '1';
+  if (keep) process.stdout.write(`log capture kept in ${dir}\n`);
   if (findings.length === 0) {
-    await rm(dir, { recursive: true, force: true });
+    if (!keep) await rm(dir, { recursive: true, force: true });
     return;
   }
   for (const f of findings.slice(0, 20))
