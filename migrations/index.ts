@@ -22,12 +22,15 @@ import { OrderVatAndShipping1795566100000 } from './1795566100000-order-vat-and-
 import { BusinessCustomers1795566200000 } from './1795566200000-business-customers.js';
 import { OrderMail1795567000000 } from './1795567000000-order-mail.js';
 import { OrderCancellation1795567100000 } from './1795567100000-order-cancellation.js';
-import { PartnerPractices1795566000000 } from './1795566000000-partner-practices.js';
-import { DeviceAnalysis1795566100000 } from './1795566100000-device-analysis.js';
+import { ReceiptRequests1795571000000 } from './1795571000000-receipt-requests.js';
+import { EvidenceRetention1795571100000 } from './1795571100000-evidence-retention.js';
 import { OrderReturns1795572000000 } from './1795572000000-order-returns.js';
+import { PartnerPractices1795570000000 } from './1795570000000-partner-practices.js';
+import { DeviceAnalysis1795570100000 } from './1795570100000-device-analysis.js';
 import { Parcels1795572100000 } from './1795572100000-parcels.js';
 import { DeviceSerials1795572200000 } from './1795572200000-device-serials.js';
 import { InvoiceOrders1795572300000 } from './1795572300000-invoice-orders.js';
+import { InvoiceDocuments1795573000000 } from './1795573000000-invoice-documents.js';
 
 /**
  * Every migration, in order. A migration is never edited after it landed: add a new one
@@ -57,10 +60,13 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   BlockedOrderMinimum1795566300000,
   OrderMail1795567000000,
   OrderCancellation1795567100000,
-  PartnerPractices1795566000000,
-  DeviceAnalysis1795566100000,
+  ReceiptRequests1795571000000,
+  EvidenceRetention1795571100000,
   OrderReturns1795572000000,
+  PartnerPractices1795570000000,
+  DeviceAnalysis1795570100000,
   Parcels1795572100000,
   DeviceSerials1795572200000,
   InvoiceOrders1795572300000,
+  InvoiceDocuments1795573000000,
 ];

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { verifyAuditChain, type AuditVerification } from '../libs/privacy/src/audit/audit-chain.js';
+import { verifyAuditLog, type AuditVerification } from '../libs/privacy/src/audit/audit-chain.js';
 import { withCliDatabase } from './cli-database.js';
 
 /**
@@ -9,10 +9,11 @@ import { withCliDatabase } from './cli-database.js';
  * same verification as GET /api/v1/admin/audit/verify and prints the verdict.
  * Exit codes: 0 the chain is intact, 1 the chain is broken, 2 the verification could not run.
  */
-function verdict(result: AuditVerification): string {
+function verdict(result: AuditVerification & { checkpoint?: { seq: string } }): string {
   if (result.valid) {
+    const from = result.checkpoint ? ` after the checkpoint sealed at seq ${result.checkpoint.seq}` : '';
     return result.head
-      ? `audit log intact: ${result.rows} row(s), head seq ${result.head.seq} hash ${result.head.hash}`
+      ? `audit log intact: ${result.rows} row(s)${from}, head seq ${result.head.seq} hash ${result.head.hash}`
       : 'audit log intact: no rows yet';
   }
   const broken = result.firstBroken!;
@@ -23,7 +24,7 @@ const exitCode = await withCliDatabase(async (url) => {
   const client = new pg.Client({ connectionString: url, application_name: 'storefront-audit-verify' });
   try {
     await client.connect();
-    const result = await verifyAuditChain((sql, params) =>
+    const result = await verifyAuditLog((sql, params) =>
       client.query(sql, params).then((r) => r.rows as unknown[]),
     );
     process.stdout.write(`${verdict(result)}\n`);

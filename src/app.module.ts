@@ -12,13 +12,16 @@ import { HostingModule } from './modules/hosting/index.js';
 import { ThrottleModule } from './common/throttle/throttle.module.js';
 import { AccessLogModule } from './modules/access-log/index.js';
 import { AddressValidationModule } from './modules/address-validation/index.js';
+import { AdminConsoleModule } from './modules/admin-console/index.js';
 import { BackOfficeModule } from './modules/back-office/index.js';
 import { CookiesModule } from './modules/cookies/index.js';
 import { InquiriesModule } from './modules/inquiries/index.js';
 import { NotificationsModule } from './modules/notifications/index.js';
 import { CreditCheckModule } from './modules/credit-check/index.js';
 import { DataSubjectRightsModule } from './modules/data-subject-rights/index.js';
+import { DeviceAnalysisModule } from './modules/device-analysis/index.js';
 import { OrdersModule } from './modules/orders/index.js';
+import { InvoicingModule } from './modules/invoicing/index.js';
 import { PaymentsModule } from './modules/payments/index.js';
 import { PartnersModule, PartnerShipmentsModule } from './modules/partners/index.js';
 import { CarrierHandoffModule } from './modules/carrier-handoff/index.js';
@@ -95,11 +98,14 @@ export class AppModule {
         InquiriesModule,
         AccessLogModule,
         OrdersModule,
+        InvoicingModule,
         CreditCheckModule,
         PaymentsModule,
         CarrierHandoffModule,
         PartnerShipmentsModule,
         DataSubjectRightsModule,
+        AdminConsoleModule,
+        DeviceAnalysisModule,
         ...(options.extraModules ?? []),
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],

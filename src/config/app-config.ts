@@ -434,6 +434,37 @@ export class AppConfig {
   @IsIn(['auto', 'off'])
   PAYMENT_SIMULATORS: 'auto' | 'off' = 'auto';
 
+  /**
+   * Stripe and PayPal calls (and the credit agency's breaker): each attempt is abandoned after this many ms
+   * (the caller gets a 502 problem; a retry with the same Idempotency-Key charges nothing twice).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(200)
+  @Max(120_000)
+  PAYMENT_PROVIDER_TIMEOUT_MS = 10_000;
+
+  /** Further attempts after a timeout, network error, 5xx or 429 (calls carry idempotency keys); 0: none. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(5)
+  PAYMENT_PROVIDER_RETRIES = 2;
+
+  /** Consecutive failed provider calls that open its circuit breaker (calls then fail fast with 503) ... */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  PAYMENT_PROVIDER_BREAKER_FAILURES = 5;
+
+  /** ... and how long it stays open before one trial call may close it again. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  PAYMENT_PROVIDER_BREAKER_HALF_OPEN_SECONDS = 30;
+
   /** The card simulator confirms each new payment by itself after this many ms (0: only on its confirm hook). */
   @Transform(toInt)
   @IsInt()

@@ -3,7 +3,7 @@ import { defineRecipient, type RecipientDeclaration } from '@app/privacy';
 /**
  * The recipients and processors the shop's privacy policy names. Carriers, payment providers and
  * credit agencies are independent controllers (recipients), not processors; hosting is a processor
- * under an Art. 28 contract (DESIGN §2a). The policy still names "Privacy Shield" for US transfers;
+ * under an Art. 28 contract (docs/legal-facts.md). The policy still names "Privacy Shield" for US transfers;
  * that mechanism is void since 2020, so US transfers rest on the EU-US Data Privacy Framework or on
  * standard contractual clauses here.
  */

@@ -114,6 +114,15 @@ describe('orders on invoice: released, shipped before payment, dunned, paid from
     const released = await orderRow(order.id);
     expect(released).toMatchObject({ status: 'awaiting_payment', due: berlinDate(14), invoices: 1 });
     expect(released.released_at).not.toBeNull();
+    // The invoice document (PDF) is issued with the release, before payment, and only once.
+    const documents = async () =>
+      (
+        await w.t.db.query<{ n: number }>(
+          `select count(*)::int as n from invoice_document where order_id = $1 and kind = 'invoice'`,
+          [order.id],
+        )
+      ).rows[0].n;
+    expect(await documents()).toBe(1);
 
     for (const to of ['picking', 'packed', 'handed_to_carrier'])
       expect((await staffMove(order.id, to)).statusCode).toBe(200);
@@ -140,6 +149,7 @@ describe('orders on invoice: released, shipped before payment, dunned, paid from
     expect(paid.status).toBe('handed_to_carrier');
     expect(paid.paid_at).not.toBeNull();
     expect(paid.invoices).toBe(1);
+    expect(await documents()).toBe(1);
     expect((await orderRow(other.id)).paid_at).toBeNull();
     const { rows: payments } = await w.t.db.query<{ status: string }>(
       'select status from payment where order_id = $1',
@@ -220,7 +230,7 @@ describe('orders on invoice: released, shipped before payment, dunned, paid from
       camt([{ ref: `BANK-${randomUUID()}`, amountCents: order.totalCents, text: order.number }]),
     );
     expect(res.json<{ entries: { outcome: string }[] }>().entries[0].outcome).toBe('paid');
-    expect(await orderRow(order.id)).toMatchObject({ status: 'paid' });
+    expect(await orderRow(order.id)).toMatchObject({ status: 'paid', invoices: 1 });
     expect(mine(await dunning.sweep(day(31)))).toEqual([]);
   });
 

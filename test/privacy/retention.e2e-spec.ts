@@ -19,7 +19,7 @@ class FakeRetentionRegistrations implements OnModuleInit {
   constructor(private readonly policies: RetentionPolicies) {}
 
   onModuleInit(): void {
-    // The web server's access log: 7 days, then deleted (DESIGN §2, access-log).
+    // The web server's access log: 7 days, then deleted (activity `access-log`).
     this.policies.register({
       id: 'fixture-access-log.lines',
       activityId: 'access-log',

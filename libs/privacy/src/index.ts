@@ -28,7 +28,7 @@ export {
   type Art30Format,
 } from './record/art30-record.js';
 export { AuditLog, type AuditEntry, type AuditReceipt } from './audit/audit-log.service.js';
-export { verifyAuditChain, type AuditVerification } from './audit/audit-chain.js';
+export { verifyAuditChain, verifyAuditLog, type AuditVerification } from './audit/audit-chain.js';
 export * from './retention/index.js';
 export * from './rights/index.js';
 export * from './jobs/index.js';

@@ -30,7 +30,7 @@ export const unauthorized = (detail = 'A valid access token is required.'): Prob
 
 /**
  * Short-lived signed access tokens (JWT, HS256). Stateless on purpose: any instance behind the load
- * balancer verifies them with the shared secret (DESIGN §3, scaling out).
+ * balancer verifies them with the shared secret (docs/architecture.md).
  */
 @Injectable()
 export class TokenService {

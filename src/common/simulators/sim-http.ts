@@ -38,6 +38,19 @@ export interface SimResponse {
   headers?: Record<string, string>;
 }
 
+/**
+ * A fault the simulator plays for tests of the shop's resilience: matching requests wait `delayMs` (then
+ * are answered normally, unless `status` is set) or are answered `status` with a provider-style error body.
+ * `times` bounds how many requests it applies to (unbounded when absent).
+ */
+export interface SimFault {
+  method?: string;
+  path?: RegExp;
+  delayMs?: number;
+  status?: number;
+  times?: number;
+}
+
 export type SimHandler = (request: SimRequest) => SimResponse | Promise<SimResponse>;
 
 interface Route {
@@ -68,6 +81,8 @@ export class SimServer {
   private address?: AddressInfo;
   /** Every request received, oldest first (bounded by `maxRecorded`, oldest dropped). */
   readonly requests: RecordedRequest[] = [];
+  private faults: SimFault[] = [];
+  private readonly faultTimers = new Set<NodeJS.Timeout>();
 
   constructor(
     private readonly parseBody: (raw: Buffer, contentType: string | undefined) => unknown,
@@ -106,6 +121,15 @@ export class SimServer {
     this.server.unref();
   }
 
+  /** Plays `fault` on the matching requests from now on (see SimFault); `clearFaults` ends all. */
+  injectFault(fault: SimFault): void {
+    this.faults.push({ ...fault });
+  }
+
+  clearFaults(): void {
+    this.faults = [];
+  }
+
   route(method: string, path: string, handler: SimHandler): this {
     this.routes.push({ method, ...compile(path), handler });
     return this;
@@ -132,6 +156,8 @@ export class SimServer {
   }
 
   async close(): Promise<void> {
+    for (const timer of this.faultTimers) clearTimeout(timer);
+    this.faultTimers.clear();
     if (!this.server.listening) return;
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -168,6 +194,27 @@ export class SimServer {
     });
     if (this.requests.length > this.maxRecorded)
       this.requests.splice(0, this.requests.length - this.maxRecorded);
+    const fault = this.faults.find(
+      (f) =>
+        (f.method === undefined || f.method === method) &&
+        (f.path === undefined || f.path.test(parsed.pathname)),
+    );
+    if (fault) {
+      if (fault.times !== undefined && --fault.times <= 0) this.faults.splice(this.faults.indexOf(fault), 1);
+      if (fault.delayMs)
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(() => {
+            this.faultTimers.delete(timer);
+            resolve();
+          }, fault.delayMs);
+          this.faultTimers.add(timer);
+        });
+      if (fault.status !== undefined)
+        return {
+          status: fault.status,
+          json: { error: { type: 'api_error', name: 'INTERNAL_SERVER_ERROR', message: 'simulated outage' } },
+        };
+    }
     for (const route of this.routes) {
       if (route.method !== method) continue;
       const match = route.pattern.exec(parsed.pathname);

@@ -23,7 +23,7 @@ export interface RateLimitState {
 
 /**
  * Fixed-window counters in PostgreSQL, so every instance behind the load balancer sees the same
- * counts (DESIGN §3). Keys are stored as keyed SHA-256 hashes (HMAC): an IP or email is never kept here.
+ * counts (docs/architecture.md). Keys are stored as keyed SHA-256 hashes (HMAC): an IP or email is never kept here.
  */
 @Injectable()
 export class RateLimiter {

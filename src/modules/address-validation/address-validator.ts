@@ -86,7 +86,7 @@ const isShouting = (v: string): boolean => v.length > 3 && v === v.toUpperCase()
 const isWhispering = (v: string): boolean => v === v.toLowerCase() && /\p{Ll}/u.test(v);
 
 /**
- * Checks an address for completeness and correctness at entry (DESIGN §2, `address-validation`):
+ * Checks an address for completeness and correctness at entry (activity `address-validation`):
  * the fields each country needs, ISO 3166 country codes, postcode formats, for Germany that the
  * postcode belongs to the town, typo and casing suggestions, phone numbers in E.164. It keeps no
  * copy of the address: the result goes back to the caller and nowhere else.

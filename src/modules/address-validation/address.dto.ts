@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 
 /**
- * An address as the storefront sends it (DESIGN §7). Every field is optional here on purpose: a
+ * An address as the storefront sends it (the one address shape of the API). Every field is optional here on purpose: a
  * missing one is reported in the validation result's `errors`, with the other findings, instead of
  * a bare 400.
  */

@@ -6,7 +6,6 @@ import {
   STAFF_ACCOUNT_RETENTION_DAYS,
   STAFF_ACCOUNTS,
 } from './back-office.declarations.js';
-import { CustomerDirectory } from './customers/customer-directory.js';
 import { CustomerSupport } from './customers/customer-support.service.js';
 import { CustomersController } from './customers/customers.controller.js';
 import { StaffAccessModule } from './staff/staff-access.module.js';
@@ -28,7 +27,7 @@ import { STAFF_RECORD_TYPE, StaffRights } from './staff/staff.rights.js';
     StaffAccessModule,
   ],
   controllers: [StaffAuthController, StaffController, CustomersController],
-  providers: [StaffAuth, StaffRights, CustomerDirectory, CustomerSupport],
+  providers: [StaffAuth, StaffRights, CustomerSupport],
 })
 export class BackOfficeModule implements OnModuleInit {
   constructor(

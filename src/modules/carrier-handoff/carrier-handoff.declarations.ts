@@ -6,7 +6,7 @@ export const CARRIER_NOTIFICATIONS = 'carrier-notifications';
 
 /**
  * What a carrier or logistics partner receives, as field paths of the disclosed payload
- * (ParcelRecipient in carrier.port.ts). The minimum to deliver (DESIGN §2a: carriers need only name
+ * (ParcelRecipient in carrier.port.ts). The minimum to deliver (docs/legal-facts.md: carriers need only name
  * and address): no company, no billing address, no items, no amounts, no customer id.
  */
 export const CARRIER_ALLOW_LIST = [
@@ -78,7 +78,7 @@ const disclosure = (recipient: string, purpose: string): Disclosure => ({
 
 /**
  * Hand the parcel to DHL, Hermes or dpd (their APIs), or let a carrier or logistics partner fetch the
- * shipments assigned to it (partner API, signed webhooks). DESIGN §2, `carrier-handoff`.
+ * shipments assigned to it (partner API, signed webhooks). The activity `carrier-handoff`.
  */
 export const CARRIER_HANDOFF = defineActivity({
   id: 'carrier-handoff',

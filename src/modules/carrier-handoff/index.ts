@@ -11,5 +11,6 @@ export {
   type ShipmentEventType,
 } from './shipment-events.js';
 export { ShipmentLifecycle, type PartnerReport } from './shipment-lifecycle.js';
-export { SHIPMENT_COLUMNS, SHIPMENT_READABLE, type ShipmentRow } from './shipment-store.js';
+export { type ShipmentRow } from './shipment-store.js';
+export { ShipmentQueries, type PartnerShipmentPage } from './shipment-queries.js';
 export { SHIPMENT_STATUSES, type ShipmentStatus } from './shipment.entity.js';

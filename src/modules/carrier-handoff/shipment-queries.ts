@@ -23,6 +23,13 @@ export interface ShipmentPage {
   nextCursor: string | null;
 }
 
+/** A page of one partner's shipments, oldest first, for a partner that polls forward. */
+export interface PartnerShipmentPage {
+  rows: ShipmentRow[];
+  /** Where the next page starts, or null on the last page. */
+  nextCursor: string | null;
+}
+
 /** What an order view shows of its shipment (the back office's order routes use it). */
 export interface OrderShipmentSummary {
   shipmentId: string;
@@ -120,6 +127,58 @@ export class ShipmentQueries {
       adapter.trackingStatus(trackingNumber),
     );
     return { ...status, carrier: shipment.carrier, trackingNumber };
+  }
+
+  /**
+   * The shipments assigned to one partner, oldest first, keyset-paginated (the partner API). Scoped in
+   * SQL, so another partner's shipment is simply not there; blocked shipments are left out.
+   */
+  async forPartner(
+    partnerId: string,
+    query: { status?: ShipmentStatus; cursor?: string; limit: number },
+  ): Promise<PartnerShipmentPage> {
+    const after = decodeCursor(query.cursor);
+    const rows: (ShipmentRow & { cursor_at: string })[] = await this.dataSource.query(
+      `select ${SHIPMENT_COLUMNS}, s.created_at::text as cursor_at
+         from shipment s
+        where s.partner_id = $1
+          and ($2::text is null or s.status = $2)
+          and ($3::timestamptz is null or (s.created_at, s.id) > ($3::timestamptz, $4::uuid))
+          and ${SHIPMENT_READABLE}
+        order by s.created_at, s.id
+        limit $5`,
+      [partnerId, query.status ?? null, after?.at ?? null, after?.id ?? null, query.limit + 1],
+    );
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      rows: page.map(({ cursor_at: _cursor, ...row }) => row),
+      nextCursor:
+        rows.length > query.limit && last ? encodeCursor({ at: last.cursor_at, id: last.id }) : null,
+    };
+  }
+
+  /**
+   * One shipment that is not blocked, for a partner (`partnerId` given: only its own) or for the
+   * partners' webhook fan-out (the shipment's partner is then in the row). No audit here: the caller
+   * discloses through the kernel, which logs the disclosure.
+   */
+  async readable(id: string, partnerId?: string): Promise<ShipmentRow | null> {
+    const rows: ShipmentRow[] = await this.dataSource.query(
+      `select ${SHIPMENT_COLUMNS} from shipment s
+        where s.id = $1 and ($2::uuid is null or s.partner_id = $2) and ${SHIPMENT_READABLE}`,
+      [id, partnerId ?? null],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** The partner a shipment is assigned to (null: none, or no such shipment). */
+  async partnerOf(id: string, manager?: EntityManager): Promise<string | null> {
+    const rows: { partner_id: string | null }[] = await (manager ?? this.dataSource.manager).query(
+      'select s.partner_id from shipment s where s.id = $1',
+      [id],
+    );
+    return rows[0]?.partner_id ?? null;
   }
 
   /**

@@ -7,7 +7,19 @@ import {
 } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { AppConfig } from '../../config/app-config.js';
-import { CREDIT_AGENCY, CreditAgencyUnavailable, type CreditAgency } from './credit-agency.port.js';
+import {
+  ProviderCircuitOpen,
+  ProviderResilience,
+  ProviderTimeout,
+  type ResilienceSettings,
+} from '../../common/resilience/provider-resilience.js';
+import {
+  CREDIT_AGENCY,
+  CreditAgencyUnavailable,
+  type CreditAgency,
+  type CreditAgencyAnswer,
+  type CreditAgencyRequest,
+} from './credit-agency.port.js';
 import { HttpCreditAgency, type CreditAgencyEndpoint } from './http/http-credit-agency.js';
 import { CreditAgencySimulator } from './simulator/credit-agency-simulator.js';
 
@@ -83,14 +95,73 @@ export class CreditAgencyConnection implements OnModuleInit, OnApplicationShutdo
   }
 }
 
+/**
+ * The agency behind a circuit breaker (PAYMENT_PROVIDER_BREAKER_*): after repeated failures the shop stops
+ * asking it for a while, so a checkout waits for no timeout and is declined at once (card and PayPal
+ * offered). A check is never retried: each inquiry may be recorded at the agency. An Art. 19 notice
+ * carries its own id, which the agency deduplicates, so it is retried (PAYMENT_PROVIDER_RETRIES).
+ */
+export class ResilientCreditAgency implements CreditAgency {
+  readonly resilience: ProviderResilience;
+
+  constructor(
+    private readonly inner: CreditAgency,
+    settings: ResilienceSettings,
+  ) {
+    this.resilience = new ProviderResilience(
+      'credit-agency',
+      settings,
+      (error) => error instanceof CreditAgencyUnavailable,
+    );
+  }
+
+  get name(): string {
+    return this.inner.name;
+  }
+
+  get configured(): boolean {
+    return this.inner.configured;
+  }
+
+  check(request: CreditAgencyRequest): Promise<CreditAgencyAnswer> {
+    return this.bounded(() => this.inner.check(request), false);
+  }
+
+  sendPrivacyNotice(notice: Parameters<CreditAgency['sendPrivacyNotice']>[0]): Promise<void> {
+    return this.bounded(() => this.inner.sendPrivacyNotice(notice), true);
+  }
+
+  private async bounded<T>(call: () => Promise<T>, repeatable: boolean): Promise<T> {
+    try {
+      return await this.resilience.execute(call, repeatable);
+    } catch (error) {
+      if (error instanceof ProviderCircuitOpen)
+        throw new CreditAgencyUnavailable(
+          `the credit agency failed repeatedly; not asked for ${error.retryAfterSeconds} s (circuit open)`,
+        );
+      if (error instanceof ProviderTimeout) throw new CreditAgencyUnavailable(error.message);
+      throw error;
+    }
+  }
+}
+
 export const creditAgencyProvider: Provider = {
   provide: CREDIT_AGENCY,
   inject: [CreditAgencyConnection, AppConfig],
   useFactory: (connection: CreditAgencyConnection, config: AppConfig): CreditAgency =>
-    new HttpCreditAgency({
-      name: connection.agencyName,
-      configured: connection.mode !== 'none',
-      endpoint: () => connection.endpoint(),
-      timeoutMs: config.CREDIT_AGENCY_TIMEOUT_MS,
-    }),
+    new ResilientCreditAgency(
+      new HttpCreditAgency({
+        name: connection.agencyName,
+        configured: connection.mode !== 'none',
+        endpoint: () => connection.endpoint(),
+        timeoutMs: config.CREDIT_AGENCY_TIMEOUT_MS,
+      }),
+      {
+        // The adapter's own timeout applies; this one only backs it up.
+        timeoutMs: config.CREDIT_AGENCY_TIMEOUT_MS + 1000,
+        retries: config.PAYMENT_PROVIDER_RETRIES,
+        breakerFailures: config.PAYMENT_PROVIDER_BREAKER_FAILURES,
+        halfOpenAfterMs: config.PAYMENT_PROVIDER_BREAKER_HALF_OPEN_SECONDS * 1000,
+      },
+    ),
 };

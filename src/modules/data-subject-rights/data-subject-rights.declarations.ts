@@ -1,6 +1,6 @@
 import { defineActivity } from '@app/privacy';
 
-/** How long the proof of an answer is kept (DESIGN §2: 3 years suggested; the regular limitation period of § 195 BGB). */
+/** How long the proof of an answer is kept (the privacy policy: 3 years suggested; the regular limitation period of § 195 BGB). */
 export const REQUEST_PROOF_YEARS = 3;
 
 export const DATA_SUBJECT_RIGHTS = defineActivity({

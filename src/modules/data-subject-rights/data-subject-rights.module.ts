@@ -4,6 +4,7 @@ import { InquiriesModule } from '../inquiries/index.js';
 import { NotificationsModule } from '../notifications/index.js';
 import { OrdersModule } from '../orders/index.js';
 import { DATA_SUBJECT_RIGHTS } from './data-subject-rights.declarations.js';
+import { PRIVACY_EVIDENCE } from './privacy-evidence.declarations.js';
 import { PrivacyRequestStore } from './privacy-request.store.js';
 import {
   DATA_SUBJECT_RIGHTS_GUARDS,
@@ -11,6 +12,7 @@ import {
   PrivacyRequestsController,
 } from './privacy-requests.controller.js';
 import { PrivacyRequests } from './privacy-requests.service.js';
+import { ReceiptSubjects } from './receipt-subjects.js';
 import { RecipientNotices } from './recipient-notices.js';
 import { RequestCodes } from './request-codes.js';
 
@@ -20,7 +22,7 @@ import { RequestCodes } from './request-codes.js';
  */
 @Module({
   imports: [
-    PrivacyModule.forFeature({ activities: [DATA_SUBJECT_RIGHTS] }),
+    PrivacyModule.forFeature({ activities: [DATA_SUBJECT_RIGHTS, PRIVACY_EVIDENCE] }),
     NotificationsModule,
     OrdersModule,
     InquiriesModule,
@@ -29,10 +31,11 @@ import { RequestCodes } from './request-codes.js';
   providers: [
     PrivacyRequests,
     PrivacyRequestStore,
+    ReceiptSubjects,
     RecipientNotices,
     RequestCodes,
     ...DATA_SUBJECT_RIGHTS_GUARDS,
   ],
-  exports: [PrivacyRequests],
+  exports: [PrivacyRequests, ReceiptSubjects],
 })
 export class DataSubjectRightsModule {}

@@ -29,6 +29,8 @@ export const LANGS = ['de', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
 
 const ACTIVITY_ID = /^[a-z][a-z0-9-]{1,63}$/;
+/** As the device prints it (the device-analysis module's reference format). */
+const RECEIPT_REFERENCE = /^[A-Za-z0-9][A-Za-z0-9-]{5,63}$/;
 
 export class PrivacyRequestDto {
   @ApiProperty({
@@ -52,6 +54,18 @@ export class PrivacyRequestDto {
   @IsEmail({}, { message: 'email must be an email address' })
   @MaxLength(254)
   email?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Without an account, instead of `email`: the reference printed on the receipt of a device analysis. A ' +
+      'one-time code goes to the address given with the analysis; without one, staff check your identity. Either ' +
+      'way the answer is the same, and nothing is disclosed or changed before.',
+    example: 'DV-7K2M-9QX4',
+  })
+  @ValidateIf((r: PrivacyRequestDto) => r.receiptReference !== undefined)
+  @IsString()
+  @Matches(RECEIPT_REFERENCE, { message: 'receiptReference must be the reference printed on the receipt' })
+  receiptReference?: string;
 
   @ApiPropertyOptional({
     description:

@@ -5,6 +5,7 @@ import type { Lang, RequestType } from './privacy-request.dto.js';
 
 export type RequestStatus =
   | 'awaiting-verification'
+  | 'awaiting-identity-check'
   | 'received'
   | 'awaiting-confirmation'
   | 'scheduled'
@@ -13,10 +14,12 @@ export type RequestStatus =
   | 'refused'
   | 'expired';
 
-export type RequestChannel = 'account' | 'email' | 'order-link' | 'letter' | 'phone' | 'staff-email';
+export type RequestChannel =
+  'account' | 'email' | 'receipt' | 'order-link' | 'letter' | 'phone' | 'staff-email';
 
 /** The statuses of a request the shop still owes an answer to (the privacy officer's queue). */
 export const OPEN_STATUSES: readonly RequestStatus[] = [
+  'awaiting-identity-check',
   'received',
   'awaiting-confirmation',
   'scheduled',

@@ -85,7 +85,8 @@ export class PrivacyRequestsController {
   @ApiOperation({
     summary: 'Exercise a right under Arts. 15-21 GDPR, free of charge',
     description:
-      'Signed in: answered at once (an erasure first asks for a confirmation code). Without an account: send `email`; ' +
+      'Signed in: answered at once (an erasure first asks for a confirmation code). Without an account: send `email` ' +
+      '(or the `receiptReference` of a device analysis); ' +
       'the answer is 202 and the same whether or not the shop holds data for the address, and a one-time code goes ' +
       'there. POST …/:id/verification with the code carries the request out.',
   })
@@ -101,8 +102,22 @@ export class PrivacyRequestsController {
           { field: 'email', reason: 'is taken from your account when signed in' },
         ]);
       }
+      if (dto.receiptReference !== undefined) {
+        throw new InvalidInputError([
+          { field: 'receiptReference', reason: 'is for requests without an account; sign out to use it' },
+        ]);
+      }
       void reply.status(HttpStatus.OK);
       return this.requests.submitForCustomer(customerId, dto);
+    }
+    if (dto.email !== undefined && dto.receiptReference !== undefined) {
+      throw new InvalidInputError([
+        { field: 'receiptReference', reason: 'give either email or receiptReference, not both' },
+      ]);
+    }
+    if (dto.receiptReference !== undefined) {
+      void reply.status(HttpStatus.ACCEPTED);
+      return this.requests.submitByReceipt({ ...dto, receiptReference: dto.receiptReference }, request.ip);
     }
     if (dto.email === undefined) {
       throw new InvalidInputError([{ field: 'email', reason: 'is required without an account' }]);
@@ -217,6 +232,7 @@ class QueueQuery {
   @IsOptional()
   @IsIn([
     'awaiting-verification',
+    'awaiting-identity-check',
     'received',
     'awaiting-confirmation',
     'scheduled',
@@ -256,12 +272,12 @@ export class PrivacyRequestsAdminController {
     summary: 'Record a request received by letter, phone or email, with how identity was checked',
   })
   record(@Body() dto: StaffRecordedRequestDto, @Principal() staff: TokenClaims) {
-    if (dto.email === undefined) {
+    if (dto.email !== undefined && dto.receiptReference !== undefined) {
       throw new InvalidInputError([
-        { field: 'email', reason: 'is required: the address the shop holds for the person' },
+        { field: 'receiptReference', reason: 'give either email or receiptReference, not both' },
       ]);
     }
-    return this.requests.recordForPerson({ ...dto, email: dto.email }, staff.sub);
+    return this.requests.recordForPerson(dto, staff.sub);
   }
 
   @Get(':id')
@@ -294,6 +310,20 @@ export class PrivacyRequestsAdminController {
   })
   announceLift(@Param('id', uuid()) id: string, @Body() dto: LiftAnnouncementDto) {
     return this.requests.announceLift(id, new Date(dto.liftOn), dto.reason);
+  }
+
+  @Post(':id/identity-check')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Record how the identity of a person was checked whose receipt reference has no address: the request is carried out',
+  })
+  checkIdentity(
+    @Param('id', uuid()) id: string,
+    @Body() dto: StaffConfirmationDto,
+    @Principal() staff: TokenClaims,
+  ) {
+    return this.requests.confirmIdentity(id, dto.identityCheck, staff.sub);
   }
 
   @Post(':id/confirmation')

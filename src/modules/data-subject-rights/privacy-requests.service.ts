@@ -12,6 +12,7 @@ import {
   ALL_ACTIVITIES,
   AuditLog,
   ConsentLedger,
+  evidenceRetentionPolicies,
   JobQueue,
   PrivacyRegistryService,
   RetentionPolicies,
@@ -35,6 +36,7 @@ import { InquiriesRights } from '../inquiries/index.js';
 import { NoticeCatalogue, NotificationOutbox, type NoticeData } from '../notifications/index.js';
 import { OrderReader, OrderSecrets } from '../orders/index.js';
 import { DATA_SUBJECT_RIGHTS, REQUEST_PROOF_YEARS } from './data-subject-rights.declarations.js';
+import { EVIDENCE_PERIODS, PRIVACY_EVIDENCE } from './privacy-evidence.declarations.js';
 import {
   REQUEST_NOTICES,
   REQUEST_RECIPIENT,
@@ -52,6 +54,7 @@ import {
   type RequestStatus,
 } from './privacy-request.store.js';
 import { portabilityArchive } from './portability-archive.js';
+import { ReceiptSubjects } from './receipt-subjects.js';
 import { RecipientNotices, type RecipientNoticeView } from './recipient-notices.js';
 import { RequestCodes } from './request-codes.js';
 
@@ -99,6 +102,14 @@ export class StepDeferred extends DomainError {
   }
 }
 
+/** The subject of a request made with a reference no analysis carries (it is never verified). */
+const UNKNOWN_RECEIPT_SUBJECT = 'receipt:unknown';
+
+const RECEIPT_INTAKE_DETAIL =
+  'If the reference is right and an email address was given with the analysis, a six-digit code is on its way there; ' +
+  'enter it to continue. If no address was given, our privacy officer checks your identity with you (keep your ' +
+  'receipt). Nothing is disclosed or changed before.';
+
 const INVALID_CODE = (): InvalidInputError =>
   new InvalidInputError(
     [{ field: 'code', reason: 'is wrong, expired or already used' }],
@@ -142,6 +153,7 @@ export class PrivacyRequests implements OnModuleInit, PersonalDataExporter, Pers
     private readonly limiter: RateLimiter,
     private readonly config: AppConfig,
     private readonly consents: ConsentLedger,
+    private readonly receipts: ReceiptSubjects,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -157,6 +169,9 @@ export class PrivacyRequests implements OnModuleInit, PersonalDataExporter, Pers
       timestampColumn: 'received_at',
       afterDays: REQUEST_PROOF_YEARS * 365,
     });
+    for (const policy of evidenceRetentionPolicies(PRIVACY_EVIDENCE.id, EVIDENCE_PERIODS)) {
+      this.retention.register(policy);
+    }
     for (const template of requestNotices(
       this.config.PRIVACY_CONTROLLER_NAME,
       this.config.PRIVACY_SUPERVISORY_AUTHORITY,
@@ -261,9 +276,97 @@ export class PrivacyRequests implements OnModuleInit, PersonalDataExporter, Pers
     return { requestId: row.id, status: 'awaiting-verification', detail };
   }
 
+  /**
+   * A request by the receipt reference of a device analysis (a patient has no account). The code goes
+   * to the address the shop holds for that person; when it holds none, the request waits for staff to
+   * check the person's identity. An unknown reference is recorded too (it lapses like any unverified
+   * request). All three do the same work and answer the same: nothing tells them apart from outside.
+   */
+  async submitByReceipt(
+    dto: PrivacyRequestDto & { receiptReference: string },
+    clientIp: string,
+  ): Promise<IntakeReceipt> {
+    this.assertApplicable(dto);
+    const reference = dto.receiptReference.toUpperCase();
+    await this.limiter.enforce(
+      {
+        scope: 'privacy-request:client',
+        key: clientIp,
+        max: this.config.PRIVACY_REQUEST_RATE_LIMIT_MAX * 4,
+        windowSeconds: this.config.PRIVACY_REQUEST_RATE_LIMIT_WINDOW_SECONDS,
+      },
+      'Too many requests were sent from your network. Please try again later.',
+    );
+    await this.limiter.enforce(
+      {
+        scope: 'privacy-request:receipt',
+        key: reference,
+        max: this.config.PRIVACY_REQUEST_RATE_LIMIT_MAX,
+        windowSeconds: this.config.PRIVACY_REQUEST_RATE_LIMIT_WINDOW_SECONDS,
+      },
+      'Too many requests for this reference. Please try again later.',
+    );
+    const subject = await this.receipts.resolve(dto.receiptReference);
+    const email = subject?.email ? normaliseEmail(subject.email) : null;
+    const row = await this.uow.transaction(async () => {
+      const created = await this.store.create({
+        subjectId: subject?.subjectId ?? UNKNOWN_RECEIPT_SUBJECT,
+        subjectIds: subject ? [subject.subjectId] : [],
+        type: dto.type,
+        status: subject && !email ? 'awaiting-identity-check' : 'awaiting-verification',
+        channel: 'receipt',
+        contactEmail: email,
+        activityId: dto.activity ?? null,
+        consentPurpose: dto.purpose ?? null,
+        reason: dto.reason ?? null,
+        lang: dto.lang ?? 'de',
+        identityCheck: null,
+        recordedBy: null,
+        verified: false,
+      });
+      // The same writes in every case (a code and its notice; without an address the notice finds
+      // no recipient and nothing is sent), so the time taken does not tell the cases apart either.
+      await this.sendCode(created, 'verify');
+      if (subject && !email) await this.store.event(created.id, 'identity-check-needed');
+      return created;
+    });
+    return { requestId: row.id, status: 'awaiting-verification', detail: RECEIPT_INTAKE_DETAIL };
+  }
+
+  /**
+   * Staff checked the identity of a person who made a request with a receipt reference the shop holds
+   * no address for (in the practice, by letter with a copy of the receipt, …): the request is then
+   * carried out and its result handed to staff to pass on. An erasure still needs its confirmation.
+   */
+  async confirmIdentity(
+    requestId: string,
+    identityCheck: string,
+    staffId: string,
+  ): Promise<{ request: PrivacyRequestRecord; result: PrivacyRequestResult }> {
+    const row = await this.uow.transaction(async () => {
+      const found = await this.store.get(requestId, true);
+      if (!found) throw new NotFoundError('The request');
+      if (found.status !== 'awaiting-identity-check') {
+        throw new ConflictError(
+          'no-identity-check-pending',
+          'The request is not waiting for an identity check.',
+        );
+      }
+      const checked = await this.store.update(requestId, {
+        status: 'received',
+        verified_at: new Date(),
+        identity_check: identityCheck,
+        recorded_by: staffId,
+      });
+      await this.store.event(requestId, 'verified', { method: 'identity checked by staff' });
+      return checked;
+    });
+    return this.carryOut(row);
+  }
+
   /** A request received by letter, phone or email, recorded by staff with how identity was checked. */
   async recordForPerson(
-    dto: StaffRecordedRequestDto & { email: string },
+    dto: StaffRecordedRequestDto,
     staffId: string,
   ): Promise<{ request: PrivacyRequestRecord; result: PrivacyRequestResult }> {
     this.assertApplicable(dto);
@@ -271,9 +374,30 @@ export class PrivacyRequests implements OnModuleInit, PersonalDataExporter, Pers
     if (receivedAt.getTime() > Date.now()) {
       throw new InvalidInputError([{ field: 'receivedAt', reason: 'must not be in the future' }]);
     }
-    const email = normaliseEmail(dto.email);
-    const subjectId = await this.orderSecrets.guestSubject(email);
-    const subjectIds = [subjectId, ...(await this.inquiries.subjectsByEmail(email))];
+    let email: string | null;
+    let subjectId: string;
+    let subjectIds: string[];
+    if (dto.receiptReference !== undefined) {
+      // A patient: staff are told plainly whether the reference is known (they checked the person).
+      const subject = await this.receipts.resolve(dto.receiptReference);
+      if (!subject) {
+        throw new InvalidInputError([
+          { field: 'receiptReference', reason: 'no device analysis carries this reference' },
+        ]);
+      }
+      email = subject.email ? normaliseEmail(subject.email) : null;
+      subjectId = subject.subjectId;
+      subjectIds = [subject.subjectId];
+    } else {
+      if (dto.email === undefined) {
+        throw new InvalidInputError([
+          { field: 'email', reason: 'is required: the address the shop holds for the person' },
+        ]);
+      }
+      email = normaliseEmail(dto.email);
+      subjectId = await this.orderSecrets.guestSubject(email);
+      subjectIds = [subjectId, ...(await this.inquiries.subjectsByEmail(email))];
+    }
     const row = await this.uow.transaction(() =>
       this.store.create({
         subjectId,
@@ -304,12 +428,17 @@ export class PrivacyRequests implements OnModuleInit, PersonalDataExporter, Pers
       const row = await this.store.get(requestId, true);
       if (!row || row.status !== 'awaiting-verification') return { ok: false as const };
       const check = await this.codes.check(requestId, 'verify', code);
-      if (check !== 'ok') {
+      // No address, no code anyone received (an unknown receipt reference): never verified.
+      if (check !== 'ok' || !row.contact_email) {
         await this.store.event(requestId, 'verification-failed', { reason: check });
         return { ok: false as const };
       }
-      const email = row.contact_email as string;
-      const subjectIds = [...new Set([row.subject_id, ...(await this.inquiries.subjectsByEmail(email))])];
+      const email = row.contact_email;
+      // A receipt request concerns the patient behind the reference; an email request everything under the address.
+      const subjectIds =
+        row.channel === 'receipt'
+          ? row.subject_ids
+          : [...new Set([row.subject_id, ...(await this.inquiries.subjectsByEmail(email))])];
       const verified = await this.store.update(requestId, {
         status: 'received',
         verified_at: new Date(),

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { UnitOfWork } from '@app/core';
 import { randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config.js';
 import { open, seal } from './envelope.js';
 
@@ -23,7 +23,12 @@ export function parseKeyRing(list: string, current: string): KeyRing {
   const keys = new Map<string, Buffer>();
   for (const entry of list.split(',')) {
     const at = entry.indexOf(':');
-    keys.set(entry.slice(0, at), parseKey(entry.slice(at + 1)));
+    const id = entry.slice(0, at);
+    const key = parseKey(entry.slice(at + 1));
+    if (at < 1 || key.length !== 32)
+      throw new Error('DEVICE_KEKS: each entry must be id:key with a 32-byte key');
+    if (keys.has(id)) throw new Error(`DEVICE_KEKS names the key id "${id}" twice`);
+    keys.set(id, key);
   }
   if (!keys.has(current)) throw new Error('DEVICE_KEK_ID names no key of DEVICE_KEKS');
   return { current, keys };
@@ -65,8 +70,8 @@ export class DataKeys {
   }
 
   /** The subject's data key, or null when it was destroyed (crypto-shredded) or never existed. */
-  async find(subjectUuid: string): Promise<Buffer | null> {
-    const [row] = await this.uow.manager.query<{ kek_id: string; wrapped: Buffer }[]>(
+  async find(subjectUuid: string, manager: EntityManager = this.uow.manager): Promise<Buffer | null> {
+    const [row] = await manager.query<{ kek_id: string; wrapped: Buffer }[]>(
       'select kek_id, wrapped from device_keys.subject_key where subject_id = $1',
       [subjectUuid],
     );
@@ -75,9 +80,9 @@ export class DataKeys {
   }
 
   /** Destroys the subject's data key: everything sealed under it is unreadable from now on. */
-  async destroy(subjectUuids: readonly string[]): Promise<number> {
+  async destroy(subjectUuids: readonly string[], manager: EntityManager = this.uow.manager): Promise<number> {
     if (subjectUuids.length === 0) return 0;
-    const rows = await this.uow.manager.query<unknown[]>(
+    const rows = await manager.query<unknown[]>(
       'delete from device_keys.subject_key where subject_id = any($1::uuid[]) returning subject_id',
       [subjectUuids],
     );

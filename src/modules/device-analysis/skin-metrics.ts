@@ -80,7 +80,10 @@ export function rgbToLab(r: number, g: number, b: number): [number, number, numb
 
 /** Individual Typology Angle (degrees) and its classification (Chardon et al.; Del Bino et al.). */
 export function ita(l: number, b: number): number {
-  return (Math.atan2(l - 50, b) * 180) / Math.PI;
+  // The published formula, atan((L* − 50) / b*): defined for skin, whose b* is positive. (atan2 would
+  // answer angles beyond ±90° for a bluish b* ≤ 0, outside every ITA class.)
+  if (b === 0) return l >= 50 ? 90 : -90;
+  return (Math.atan((l - 50) / b) * 180) / Math.PI;
 }
 
 export function skinToneOf(itaDeg: number): SkinToneCategory {

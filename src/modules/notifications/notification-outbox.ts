@@ -29,7 +29,7 @@ export function noticeDataProblem(recipient: NoticeRecipientRef, data: NoticeDat
 
 /**
  * The one way a module sends a notice: enqueued in the caller's transaction (the transactional
- * outbox, DESIGN §3), so the notice exists exactly when the write it follows committed. The
+ * outbox, docs/architecture.md), so the notice exists exactly when the write it follows committed. The
  * NotificationWorker renders and sends it later, reading the recipient at that moment.
  */
 @Injectable()

@@ -41,7 +41,7 @@ export class OrderNoticeHooks {
       await this.notify(t, ORDER_NOTICES.cancelled, { initiator: cancellationInitiator(t), refunded: paid });
     });
     // A return's refund names its amount and VAT; a whole-order refund by staff names none (the total).
-    const refund = (t: OrderTransition) =>
+    const refundNotice = (t: OrderTransition) =>
       this.notify(
         t,
         ORDER_NOTICES.refund,
@@ -53,8 +53,12 @@ export class OrderNoticeHooks {
             }
           : {},
       );
-    this.hooks.on('refunded', refund);
-    this.hooks.on('partially_refunded', refund);
+    this.hooks.on('refunded', async (t) => {
+      // Refunded orders were all paid: the credit note reverses the invoice, in this same transaction.
+      await this.creditNotes.request({ orderId: t.orderId, reason: 'order refunded' }, t.manager);
+      await refundNotice(t);
+    });
+    this.hooks.on('partially_refunded', refundNotice);
   }
 
   /** Enqueues `template` about `t.orderId` in the transaction of the move. */

@@ -29,7 +29,7 @@ export const MAX_ORDER_LINES = 50;
 export const MAX_LINE_QUANTITY = 100;
 
 /**
- * An address as the storefront sends it (DESIGN §7). The fields are optional to the schema on
+ * An address as the storefront sends it (the one address shape of the API). The fields are optional to the schema on
  * purpose: completeness and correctness are checked by the address validator, which answers 422
  * naming each field with suggestions, the same check as at registration.
  */

@@ -66,7 +66,7 @@ const MEASURES = [
   'Request bodies are never logged; logs redact names, emails and addresses',
 ];
 
-/** Orders and their fulfilment (DESIGN §2, `order-processing`). */
+/** Orders and their fulfilment (activity `order-processing`). */
 export const ORDER_PROCESSING = defineActivity({
   id: 'order-processing',
   name: 'Orders and their fulfilment',
@@ -111,7 +111,7 @@ export const ORDER_PROCESSING = defineActivity({
   retentionPurpose: true,
 });
 
-/** Invoices and their statutory keeping (DESIGN §2, `order-processing`, Art. 6(1)(c)). */
+/** Invoices and their statutory keeping (activity `order-processing`, Art. 6(1)(c)). */
 export const INVOICING = defineActivity({
   id: 'invoicing',
   name: 'Invoices and accounting vouchers',

@@ -15,7 +15,7 @@ import { CatalogueAdminController, CatalogueController } from './catalogue.contr
 import { CatalogueSeeder } from './catalogue-seeder.js';
 import { Checkout } from './checkout.js';
 import { Invoice } from './invoice.entity.js';
-import { InvoiceIssuer } from './invoices.js';
+import { InvoiceIssuer, IssuedInvoices } from './invoices.js';
 import { OrderItem, OrderStatusChange, ShopOrder } from './order.entity.js';
 import { OrderReader } from './order-reader.js';
 import { OrderSecrets } from './order-secrets.js';
@@ -72,6 +72,7 @@ import { ReturnsAdminController } from './order-returns.controller.js';
     CatalogueSeeder,
     Checkout,
     InvoiceIssuer,
+    IssuedInvoices,
     OrderReader,
     OrderSecrets,
     OrderStateMachine,
@@ -96,6 +97,8 @@ import { ReturnsAdminController } from './order-returns.controller.js';
     OrderNoticeHooks,
     OrderParcels,
     OrderCreditNotes,
+    IssuedInvoices,
+    OptionalCustomerAuthGuard,
   ],
 })
 export class OrdersModule implements OnModuleInit {

@@ -1,6 +1,6 @@
 /**
  * The credit check payments needs before an order paid by SEPA direct debit or invoice proceeds: the
- * shop delivers before it has the money (DESIGN §2a, Art. 22: another method is always offered). The
+ * shop delivers before it has the money (docs/legal-facts.md, Art. 22: another method is always offered). The
  * credit-check module implements it and provides it under this token; payments reads the contract
  * here so that it depends on the shape, not on that module's code. The token is the same string the
  * credit-check module exports, so both names resolve to one provider.

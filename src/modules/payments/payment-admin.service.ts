@@ -19,7 +19,7 @@ import {
   flagAlreadyResolved,
   paymentNotRefundable,
   paymentNotSettleable,
-  providerUnavailable,
+  providerFailure,
   refundExceedsPayment,
   settlementMismatch,
 } from './payments.problems.js';
@@ -251,7 +251,7 @@ export class PaymentAdmin {
     } catch (error) {
       if (error instanceof ProblemException || error instanceof PrivacyError) throw error;
       this.logger.warn(`refund ${refund.row.id} of payment ${payment.id}: ${(error as Error).message}`);
-      throw providerUnavailable();
+      throw providerFailure(error);
     }
     const rows = returned<RefundRow>(
       await this.dataSource.query(

@@ -1,5 +1,5 @@
 /**
- * The port every payment provider sits behind (DESIGN §3: one folder per adapter). The service speaks
+ * The port every payment provider sits behind (docs/architecture.md: one folder per adapter). The service speaks
  * the shop's language (an order, an amount in minor units); an adapter maps that to its provider's
  * wire format, and maps the provider's answers and webhooks back.
  */

@@ -1,13 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ActorContext, Discloser } from '@app/privacy';
+import { ActorContext, Discloser, PrivacyError } from '@app/privacy';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { PaymentOutcomes, type OutcomeResult } from './payment-outcomes.js';
-import { WebhookSignatureInvalid, type RawWebhook, type WebhookEvent } from './payment-provider.port.js';
+import {
+  WebhookSignatureInvalid,
+  type ProviderPayment,
+  type RawWebhook,
+  type WebhookEvent,
+} from './payment-provider.port.js';
 import { PaymentProviders } from './payment-providers.js';
 import { PAYMENT_COLUMNS, providerIdempotencyKey, type PaymentRow } from './payment-records.js';
 import { PAYMENT_ACTIVITY_ID } from './payments.declarations.js';
-import { providerNotConfigured, webhookSignatureInvalid } from './payments.problems.js';
+import { providerFailure, providerNotConfigured, webhookSignatureInvalid } from './payments.problems.js';
 
 export interface WebhookAnswer {
   received: true;
@@ -113,17 +118,25 @@ export class PaymentWebhooks {
     if (!payment || payment.status !== 'pending' || !provider || !payment.provider_reference)
       return this.outcomes.noted(providerId, about, 'recorded', event.reference);
     const reference = payment.provider_reference;
-    const captured = await this.discloser.disclose({
-      activityId: PAYMENT_ACTIVITY_ID,
-      recipientId: provider.id,
-      subjectId: payment.subject_id,
-      payload: { paymentReference: reference },
-      send: () =>
-        provider.capture(
-          reference,
-          providerIdempotencyKey(payment.order_id, payment.idempotency_key, 'capture'),
-        ),
-    });
+    let captured: ProviderPayment;
+    try {
+      captured = await this.discloser.disclose({
+        activityId: PAYMENT_ACTIVITY_ID,
+        recipientId: provider.id,
+        subjectId: payment.subject_id,
+        payload: { paymentReference: reference },
+        send: () =>
+          provider.capture(
+            reference,
+            providerIdempotencyKey(payment.order_id, payment.idempotency_key, 'capture'),
+          ),
+      });
+    } catch (error) {
+      if (error instanceof PrivacyError) throw error;
+      // Not stored as seen: the provider delivers the event again later and the capture (same key) is retried.
+      this.logger.warn(`capture of payment ${payment.id} after ${event.type}: ${(error as Error).message}`);
+      throw providerFailure(error);
+    }
     if (captured.status !== 'succeeded' || captured.receivedCents === undefined)
       return this.outcomes.noted(providerId, about, 'recorded', reference);
     return this.outcomes.moneyReceived({

@@ -88,7 +88,7 @@ export const PAYPAL_ALLOW_LIST = [
   'captureReference',
 ] as const;
 
-/** Taking payment (DESIGN §2, `payment`): Stripe, PayPal, SEPA direct debit and invoice. */
+/** Taking payment (activity `payment`): Stripe, PayPal, SEPA direct debit and invoice. */
 export const PAYMENT = defineActivity({
   id: PAYMENT_ACTIVITY_ID,
   name: 'Taking payment for orders (card via Stripe, PayPal, SEPA direct debit, invoice)',

@@ -1,4 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
+import { ProviderCircuitOpen } from '../../common/resilience/provider-resilience.js';
 import { conflict, ProblemException, ValidationProblem } from '../../common/problem/problem.js';
 import type { CreditApprovalAnswer } from './credit-approval.port.js';
 import type { OrderStatus } from '../orders/index.js';
@@ -28,6 +29,21 @@ export const providerUnavailable = (): ProblemException =>
     'Payment provider unavailable',
     'The payment provider did not answer. Try again with the same Idempotency-Key: nothing is charged twice.',
   );
+
+/** The provider failed repeatedly: its circuit breaker is open and it was not called (nothing was sent). */
+export const providerCircuitOpen = (retryAfterSeconds: number): ProblemException =>
+  new ProblemException(
+    HttpStatus.SERVICE_UNAVAILABLE,
+    'payment-provider-unavailable',
+    'Payment provider unavailable',
+    'The payment provider failed repeatedly and is not being called for a moment. Try again later with the same Idempotency-Key, or choose another payment method.',
+    { retryAfterSeconds },
+    { 'retry-after': String(retryAfterSeconds) },
+  );
+
+/** The problem for a provider call that failed without a refusal: 503 when the breaker is open, else 502. */
+export const providerFailure = (error: unknown): ProblemException =>
+  error instanceof ProviderCircuitOpen ? providerCircuitOpen(error.retryAfterSeconds) : providerUnavailable();
 
 export const providerRejected = (): ProblemException =>
   new ProblemException(

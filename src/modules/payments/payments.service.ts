@@ -36,6 +36,7 @@ import {
   paymentMethodDeclined,
   paymentNotApproved,
   providerRejected,
+  providerFailure,
   providerUnavailable,
 } from './payments.problems.js';
 import { PAYMENTS_SETUP, type PaymentsSetup } from './payments.setup.js';
@@ -286,7 +287,7 @@ export class PaymentsService {
       this.logger.warn(
         `${provider.id} did not answer creating payment ${row.id}: ${(error as Error).message}`,
       );
-      throw providerUnavailable();
+      throw providerFailure(error);
     }
     const rows = returned<PaymentRow>(
       await this.dataSource.query(
@@ -490,7 +491,7 @@ export class PaymentsService {
     } catch (error) {
       if (error instanceof ProblemException || error instanceof PrivacyError) throw error;
       this.logger.warn(`payment provider call failed: ${(error as Error).message}`);
-      throw providerUnavailable();
+      throw providerFailure(error);
     }
   }
 }

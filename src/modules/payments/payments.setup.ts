@@ -10,6 +10,8 @@ import { IbanCipher } from './sepa/iban.js';
 import { PaypalSimulator } from './simulators/paypal-simulator.js';
 import { StripeSimulator } from './simulators/stripe-simulator.js';
 import { StripeProvider } from './stripe/stripe.provider.js';
+import { ResilientPaymentProvider } from './resilient-provider.js';
+import type { ResilienceSettings } from '../../common/resilience/provider-resilience.js';
 
 /**
  * How the payments module is wired at boot, from the configuration: the provider adapters with their
@@ -17,8 +19,8 @@ import { StripeProvider } from './stripe/stripe.provider.js';
  * creditor id. Production refuses to start with anything that is only for local testing.
  */
 export interface PaymentsSetup {
-  stripe?: StripeProvider;
-  paypal?: PaypalProvider;
+  stripe?: ResilientPaymentProvider;
+  paypal?: ResilientPaymentProvider;
   simulators: { stripe?: StripeSimulator; paypal?: PaypalSimulator };
   ibanCipher: IbanCipher;
   creditorId: string;
@@ -74,6 +76,16 @@ function ownUrl(adapterHost: HttpAdapterHost, path: string): () => string | unde
   };
 }
 
+/** Timeouts, breaker and retries of the Stripe and PayPal calls (PAYMENT_PROVIDER_*). */
+export function resilienceSettings(config: AppConfig): ResilienceSettings {
+  return {
+    timeoutMs: config.PAYMENT_PROVIDER_TIMEOUT_MS,
+    retries: config.PAYMENT_PROVIDER_RETRIES,
+    breakerFailures: config.PAYMENT_PROVIDER_BREAKER_FAILURES,
+    halfOpenAfterMs: config.PAYMENT_PROVIDER_BREAKER_HALF_OPEN_SECONDS * 1000,
+  };
+}
+
 export async function createPaymentsSetup(
   config: AppConfig,
   adapterHost: HttpAdapterHost,
@@ -84,9 +96,11 @@ export async function createPaymentsSetup(
   const simulators: PaymentsSetup['simulators'] = {};
   const simulated: string[] = [];
 
+  const resilience = resilienceSettings(config);
   let stripe: StripeProvider | undefined;
   if (config.STRIPE_SECRET_KEY) {
     stripe = new StripeProvider({
+      timeoutMs: resilience.timeoutMs,
       secretKey: config.STRIPE_SECRET_KEY,
       webhookSecret: config.STRIPE_WEBHOOK_SECRET,
       ...(config.STRIPE_API_HOST ? { host: config.STRIPE_API_HOST } : {}),
@@ -110,6 +124,7 @@ export async function createPaymentsSetup(
     const address = await simulator.start();
     simulators.stripe = simulator;
     stripe = new StripeProvider({
+      timeoutMs: resilience.timeoutMs,
       secretKey,
       webhookSecret,
       host: address.host,
@@ -192,8 +207,8 @@ export async function createPaymentsSetup(
   }
 
   return {
-    stripe,
-    paypal,
+    ...(stripe ? { stripe: new ResilientPaymentProvider(stripe, resilience) } : {}),
+    ...(paypal ? { paypal: new ResilientPaymentProvider(paypal, resilience) } : {}),
     simulators,
     ibanCipher,
     creditorId: config.SEPA_CREDITOR_ID,

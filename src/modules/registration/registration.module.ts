@@ -5,6 +5,7 @@ import { PrivacyModule, RetentionPolicies, RightsRegistry } from '@app/privacy';
 import { AppConfig } from '../../config/app-config.js';
 import { CookieCatalogue, COOKIES } from '../cookies/index.js';
 import { NoticeCatalogue, NotificationsModule } from '../notifications/index.js';
+import { CustomerDirectory } from './customer-directory.js';
 import { AddressBook } from './address-book.service.js';
 import { AddressesController } from './addresses.controller.js';
 import { AuthController } from './auth.controller.js';
@@ -56,10 +57,11 @@ import { ActiveSessionGuard } from './signed-in-customer.guard.js';
     AddressBook,
     CustomerConsents,
     RegistrationRights,
+    CustomerDirectory,
     // Every module's customer routes check the session through CustomerAuthGuard (src/common/auth).
     { provide: CUSTOMER_SESSION_CHECK, useExisting: CustomerSessions },
   ],
-  exports: [CustomerSessions, ActiveSessionGuard, CUSTOMER_SESSION_CHECK],
+  exports: [CustomerSessions, ActiveSessionGuard, CUSTOMER_SESSION_CHECK, CustomerDirectory],
 })
 export class RegistrationModule implements OnModuleInit {
   constructor(

@@ -8,7 +8,7 @@ export interface AdminRequest {
 /**
  * The seam through which the application authenticates staff on the kernel's admin routes (the Art. 30
  * record, the linter, legal holds, the audit verification) without the kernel importing the
- * application's auth (DESIGN §3: libs/privacy imports nothing from src/).
+ * application's auth (docs/architecture.md: libs/privacy imports nothing from src/).
  *
  * `authorize` is synchronous on purpose: the guard sets the request's actor (ActorContext) from its
  * answer, and an actor entered after an `await` would not reach the route handler.

@@ -132,18 +132,30 @@ function toAuditRow(r: StoredRow): AuditRow {
  */
 export async function verifyAuditChain(
   query: AuditQuery,
-  options: { pageSize?: number } = {},
+  options: {
+    pageSize?: number;
+    /** Start after this row (a sealed checkpoint: the rows up to it were pruned). */
+    from?: { seq: string; hash: string };
+    /** Stop after this row (sealing a checkpoint verifies the part it covers). */
+    through?: string;
+  } = {},
 ): Promise<AuditVerification> {
   const pageSize = options.pageSize ?? 2000;
-  let expectedSeq = 1n;
-  let prevHash = GENESIS_HASH;
+  const through = options.through === undefined ? undefined : BigInt(options.through);
+  let expectedSeq = options.from ? BigInt(options.from.seq) + 1n : 1n;
+  let prevHash = options.from?.hash ?? GENESIS_HASH;
   let rows = 0;
-  let after = '0';
+  let after = options.from?.seq ?? '0';
   for (;;) {
     const page = (await query(SELECT_PAGE, [after, pageSize])) as StoredRow[];
+    let reachedEnd = false;
     for (const stored of page) {
       const row = toAuditRow(stored);
       const seq = BigInt(row.seq);
+      if (through !== undefined && seq > through) {
+        reachedEnd = true;
+        break;
+      }
       rows += 1;
       if (seq !== expectedSeq) {
         const missing = seq - expectedSeq === 1n ? `${expectedSeq}` : `${expectedSeq} to ${seq - 1n}`;
@@ -186,11 +198,89 @@ export async function verifyAuditChain(
       expectedSeq = seq + 1n;
       after = row.seq;
     }
-    if (page.length < pageSize) break;
+    if (reachedEnd || page.length < pageSize) break;
   }
   return {
     valid: true,
     rows,
-    ...(rows > 0 ? { head: { seq: (expectedSeq - 1n).toString(), hash: prevHash } } : {}),
+    ...(rows > 0 || options.from ? { head: { seq: (expectedSeq - 1n).toString(), hash: prevHash } } : {}),
   };
+}
+
+/** The table of sealed checkpoints (migration 1795571100000-evidence-retention). */
+export const CHECKPOINT_TABLE = 'privacy.audit_checkpoint';
+
+/**
+ * A sealed checkpoint: the audit log's rows up to `throughSeq` were verified, then pruned; the chain
+ * goes on from `throughHash`. Checkpoints are chained among themselves like the rows.
+ */
+export interface AuditCheckpoint {
+  sealedAt: Date;
+  throughSeq: string;
+  throughHash: string;
+  prevHash: string;
+  hash: string;
+}
+
+export function hashCheckpoint(c: Omit<AuditCheckpoint, 'hash'>): string {
+  return createHash('sha256')
+    .update(JSON.stringify(['checkpoint', c.sealedAt.toISOString(), c.throughSeq, c.throughHash, c.prevHash]))
+    .digest('hex');
+}
+
+const SELECT_CHECKPOINTS = `
+  select to_char(sealed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as sealed_at,
+         through_seq::text as through_seq, through_hash, prev_hash, hash
+    from ${CHECKPOINT_TABLE} order by id`;
+
+/** The checkpoints in order, each checked against its predecessor; the last one valid, or the problem. */
+export async function verifyCheckpoints(
+  query: AuditQuery,
+): Promise<{ valid: true; last?: AuditCheckpoint } | { valid: false; problem: string }> {
+  const rows = (await query(SELECT_CHECKPOINTS, [])) as {
+    sealed_at: string;
+    through_seq: string;
+    through_hash: string;
+    prev_hash: string;
+    hash: string;
+  }[];
+  let prevHash = GENESIS_HASH;
+  let prevSeq = 0n;
+  let last: AuditCheckpoint | undefined;
+  for (const [i, r] of rows.entries()) {
+    const c: AuditCheckpoint = {
+      sealedAt: new Date(r.sealed_at),
+      throughSeq: r.through_seq,
+      throughHash: r.through_hash,
+      prevHash: r.prev_hash,
+      hash: r.hash,
+    };
+    if (c.prevHash !== prevHash || hashCheckpoint(c) !== c.hash || BigInt(c.throughSeq) <= prevSeq) {
+      return { valid: false, problem: `checkpoint ${i + 1} was changed, reordered or inserted by hand` };
+    }
+    prevHash = c.hash;
+    prevSeq = BigInt(c.throughSeq);
+    last = c;
+  }
+  return { valid: true, ...(last ? { last } : {}) };
+}
+
+/**
+ * The whole audit log as it stands: the checkpoints, then the chain from the last one on (the rows
+ * before it were pruned after their retention period, verified when the checkpoint was sealed).
+ */
+export async function verifyAuditLog(
+  query: AuditQuery,
+  options: { pageSize?: number } = {},
+): Promise<AuditVerification & { checkpoint?: { seq: string; sealedAt: Date } }> {
+  const checkpoints = await verifyCheckpoints(query);
+  if (!checkpoints.valid) {
+    return { valid: false, rows: 0, firstBroken: { seq: '0', problem: checkpoints.problem } };
+  }
+  const last = checkpoints.last;
+  const result = await verifyAuditChain(query, {
+    ...options,
+    ...(last ? { from: { seq: last.throughSeq, hash: last.throughHash } } : {}),
+  });
+  return last ? { ...result, checkpoint: { seq: last.throughSeq, sealedAt: last.sealedAt } } : result;
 }

@@ -7,7 +7,7 @@ import {
   GENESIS_HASH,
   canonicalFields,
   hashRow,
-  verifyAuditChain,
+  verifyAuditLog,
   type AuditRow,
   type AuditVerification,
 } from './audit-chain.js';
@@ -135,9 +135,9 @@ export class AuditLog implements OnModuleDestroy {
     });
   }
 
-  /** Walks the whole chain and reports the first broken link (see verifyAuditChain). */
+  /** Walks the checkpoints and the chain after the last one, and reports the first broken link (see verifyAuditLog). */
   verify(): Promise<AuditVerification> {
-    return verifyAuditChain((sql, params) => this.dataSource.query(sql, params));
+    return verifyAuditLog((sql, params) => this.dataSource.query(sql, params));
   }
 
   /** Lets the batch in flight and the queued appends commit before the connection pool closes. */

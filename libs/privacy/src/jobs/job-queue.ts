@@ -38,7 +38,7 @@ interface Registration {
 }
 
 /**
- * The job queue: pg-boss in the application's own PostgreSQL (DESIGN §3), schema `pgboss`, which
+ * The job queue: pg-boss in the application's own PostgreSQL (docs/architecture.md), schema `pgboss`, which
  * pg-boss installs and migrates itself on start (under its advisory lock, so several instances may
  * start at once).
  *

@@ -7,7 +7,7 @@ const isQueryRunner = (x: EntityManager | QueryRunner): x is QueryRunner =>
 /**
  * pg-boss's `db` option over a TypeORM transaction: pg-boss runs its INSERT on the caller's
  * connection, so the job is enqueued in the same transaction as the write it follows (the
- * transactional outbox of DESIGN §3). A rollback takes the job with it; a crash after the commit
+ * transactional outbox of docs/architecture.md). A rollback takes the job with it; a crash after the commit
  * loses nothing, the job is in the table.
  *
  * Only a transaction makes sense here: an EntityManager outside one would run each statement on

@@ -21,3 +21,8 @@ export {
 } from './retention-policy.js';
 export { RETENTION_SWEEP_JOB, RetentionSweep, type SweepReport } from './retention-sweep.js';
 export { blockedUntil, StatutoryPeriods, type Retainment } from './statutory-periods.js';
+export {
+  EVIDENCE_RECORD_TYPES,
+  evidenceRetentionPolicies,
+  type EvidencePeriods,
+} from './evidence-retention.js';

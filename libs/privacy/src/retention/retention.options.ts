@@ -2,7 +2,7 @@
  * Configuration of the retention work: the statutory periods the erasers block records for, the
  * time zone their calendar years are counted in, and how much one sweep step takes at a time.
  *
- * The defaults are German commercial and tax law (DESIGN §2a, §5). They are configuration, not
+ * The defaults are German commercial and tax law (docs/legal-facts.md). They are configuration, not
  * constants, because the legislator changes them (vouchers went from 10 to 8 years in 2025, by the
  * Viertes Bürokratieentlastungsgesetz) and a shop in another country has other ones.
  */

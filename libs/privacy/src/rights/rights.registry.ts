@@ -9,7 +9,7 @@ import type { PersonalDataEraser, PersonalDataExporter, RecipientNotifier } from
  *
  * Chosen over a multi-provider token because Nest has no multi-providers: a token collecting
  * implementations from many modules would need each module to edit one central list, while a
- * registry lets each module bring its own (the kernel never imports a module, DESIGN §3). Every
+ * registry lets each module bring its own (the kernel never imports a module, docs/architecture.md). Every
  * instance registers the same set at boot, so nothing here is state another instance would need.
  */
 @Injectable()

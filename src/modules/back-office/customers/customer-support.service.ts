@@ -7,7 +7,7 @@ import {
   type CustomerCriteria,
   type CustomerCursor,
   type CustomerRecord,
-} from './customer-directory.js';
+} from '../../registration/index.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_TERMS = 4;

@@ -6,7 +6,7 @@ import { StaffView, type Page } from '../../../common/masking/index.js';
 import { customerSubject } from '../../../common/subjects.js';
 import { CUSTOMER_SUPPORT } from '../back-office.declarations.js';
 import { ActiveStaffGuard } from '../staff/active-staff.guard.js';
-import type { CustomerRecord } from './customer-directory.js';
+import type { CustomerRecord } from '../../registration/index.js';
 import { CustomerSupport } from './customer-support.service.js';
 import { CustomerDto, CustomerPageDto, CustomerSearchQuery } from './customers.dto.js';
 

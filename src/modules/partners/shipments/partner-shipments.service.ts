@@ -1,16 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import {
   shipmentNotFound,
   type ShipmentStatus,
   ShipmentLifecycle,
+  ShipmentQueries,
   type PartnerReport,
-  SHIPMENT_COLUMNS,
-  SHIPMENT_READABLE,
   type ShipmentRow,
 } from '../../carrier-handoff/index.js';
-import { decodeCursor, encodeCursor } from '../../../common/pagination/cursor.js';
 import type { PartnerPrincipal } from '../partners.service.js';
 import { PartnerShipmentViews, type PartnerShipmentView } from './partner-shipment-views.js';
 
@@ -46,7 +42,7 @@ const stateOf = (row: ShipmentRow): PartnerShipmentState => ({
 @Injectable()
 export class PartnerShipments {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly shipments: ShipmentQueries,
     private readonly views: PartnerShipmentViews,
     private readonly lifecycle: ShipmentLifecycle,
   ) {}
@@ -56,34 +52,14 @@ export class PartnerShipments {
     caller: PartnerPrincipal,
     query: { status?: ShipmentStatus; cursor?: string; limit: number },
   ): Promise<PartnerShipmentPage> {
-    const after = decodeCursor(query.cursor);
-    const rows: (ShipmentRow & { cursor_at: string })[] = await this.dataSource.query(
-      `select ${SHIPMENT_COLUMNS}, s.created_at::text as cursor_at
-         from shipment s
-        where s.partner_id = $1
-          and ($2::text is null or s.status = $2)
-          and ($3::timestamptz is null or (s.created_at, s.id) > ($3::timestamptz, $4::uuid))
-          and ${SHIPMENT_READABLE}
-        order by s.created_at, s.id
-        limit $5`,
-      [caller.partnerId, query.status ?? null, after?.at ?? null, after?.id ?? null, query.limit + 1],
-    );
-    const page = rows.slice(0, query.limit);
-    const last = page.at(-1);
-    return {
-      items: await this.views.read(page, caller.recipientId),
-      nextCursor:
-        rows.length > query.limit && last ? encodeCursor({ at: last.cursor_at, id: last.id }) : null,
-    };
+    const page = await this.shipments.forPartner(caller.partnerId, query);
+    return { items: await this.views.read(page.rows, caller.recipientId), nextCursor: page.nextCursor };
   }
 
   async get(caller: PartnerPrincipal, id: string): Promise<PartnerShipmentView> {
-    const rows: ShipmentRow[] = await this.dataSource.query(
-      `select ${SHIPMENT_COLUMNS} from shipment s where s.id = $1 and s.partner_id = $2 and ${SHIPMENT_READABLE}`,
-      [id, caller.partnerId],
-    );
-    if (!rows[0]) throw shipmentNotFound();
-    const [view] = await this.views.read(rows, caller.recipientId);
+    const shipment = await this.shipments.readable(id, caller.partnerId);
+    if (!shipment) throw shipmentNotFound();
+    const [view] = await this.views.read([shipment], caller.recipientId);
     return view;
   }
 

@@ -8,8 +8,7 @@ import {
   parcelOnly,
   SHIPMENT_EVENTS_QUEUE,
   type ShipmentEvent,
-  SHIPMENT_COLUMNS,
-  SHIPMENT_READABLE,
+  ShipmentQueries,
   type ShipmentRow,
 } from '../../carrier-handoff/index.js';
 import { PartnerShipmentViews, type DisclosurePlan } from '../shipments/partner-shipment-views.js';
@@ -74,6 +73,7 @@ export class WebhookDispatcher {
     private readonly jobs: JobQueue,
     private readonly discloser: Discloser,
     private readonly views: PartnerShipmentViews,
+    private readonly shipments: ShipmentQueries,
     private readonly cipher: WebhookSecretCipher,
     private readonly config: AppConfig,
   ) {}
@@ -128,17 +128,17 @@ export class WebhookDispatcher {
   /** One delivery per active webhook of the shipment's partner subscribed to the event (not to its own report). */
   async fanOut(event: ShipmentEvent): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
+      const partnerId = await this.shipments.partnerOf(event.shipmentId, manager);
+      if (partnerId === null || partnerId === event.causedByPartnerId) return 0;
       const rows: { id: string }[] = await manager.query(
         `insert into webhook_delivery (webhook_id, partner_id, shipment_id, event_id, event_type)
-         select w.id, w.partner_id, s.id, $2::uuid, $3
-           from shipment s
-           join partner_webhook w on w.partner_id = s.partner_id
+         select w.id, w.partner_id, $1::uuid, $2::uuid, $3
+           from partner_webhook w
            join partner p on p.id = w.partner_id
-          where s.id = $1 and w.active and p.active and $3 = any(w.events)
-            and w.partner_id is distinct from $4::uuid
+          where w.partner_id = $4 and w.active and p.active and $3 = any(w.events)
          on conflict (webhook_id, event_id) do nothing
          returning id`,
-        [event.shipmentId, event.eventId, event.type, event.causedByPartnerId ?? null],
+        [event.shipmentId, event.eventId, event.type, partnerId],
       );
       for (const row of rows) {
         await this.jobs.send(WEBHOOK_DELIVERY_QUEUE, { deliveryId: row.id } satisfies DeliveryJob, {
@@ -265,11 +265,7 @@ export class WebhookDispatcher {
   }
 
   private async shipment(id: string): Promise<ShipmentRow | null> {
-    const rows: ShipmentRow[] = await this.dataSource.query(
-      `select ${SHIPMENT_COLUMNS} from shipment s where s.id = $1 and ${SHIPMENT_READABLE}`,
-      [id],
-    );
-    return rows[0] ?? null;
+    return this.shipments.readable(id);
   }
 
   private async finish(

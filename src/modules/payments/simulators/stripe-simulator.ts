@@ -181,6 +181,11 @@ export class StripeSimulator {
     return this.intents.get(id);
   }
 
+  /** Every PaymentIntent created, oldest first (what a test counts to prove nothing was created twice). */
+  paymentIntents(): readonly Readonly<PaymentIntent>[] {
+    return [...this.intents.values()];
+  }
+
   /** The customer paid: the PaymentIntent succeeds and the signed event is posted to the shop. */
   async confirm(
     id: string,

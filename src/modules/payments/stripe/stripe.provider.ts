@@ -17,6 +17,8 @@ export interface StripeSettings {
   host?: string;
   port?: number;
   protocol?: 'http' | 'https';
+  /** Per request; the SDK's own retries are off: ResilientPaymentProvider retries, with the same idempotency key. */
+  timeoutMs?: number;
 }
 
 /** Stripe's PaymentIntent states, as the shop reads them. */
@@ -62,9 +64,9 @@ export class StripeProvider implements PaymentProvider {
       ...(settings.host ? { host: settings.host } : {}),
       ...(settings.port ? { port: settings.port } : {}),
       ...(settings.protocol ? { protocol: settings.protocol } : {}),
-      // A retry reuses the idempotency key, so it cannot create a second PaymentIntent.
-      maxNetworkRetries: 2,
-      timeout: 20_000,
+      // Retries are bounded in one place (ResilientPaymentProvider), reusing the idempotency key.
+      maxNetworkRetries: 0,
+      timeout: settings.timeoutMs ?? 20_000,
       // Request timings of the previous call are not Stripe's business.
       telemetry: false,
     });

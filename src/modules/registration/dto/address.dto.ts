@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsISO31661Alpha2, IsOptional, IsString, Length, ValidateIf } from 'class-validator';
 import { Trim, TrimUpper } from './text.js';
 
-/** An address in the address book, as DESIGN §7 shapes an address everywhere. */
+/** An address in the address book, in the one address shape the API uses everywhere. */
 export class AddressDto {
   @ApiProperty({ format: 'uuid' })
   id!: string;

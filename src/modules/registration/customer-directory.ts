@@ -4,8 +4,8 @@ import { notBlockedClause } from '@app/privacy';
 import { DataSource } from 'typeorm';
 
 /**
- * Reads of the registration module's tables (customer, customer_address) for the back office, in
- * SQL: this module owns neither table nor entity, and loading them whole would drag the password
+ * The staff-side directory of customers, published for the back office (index.ts): reads of this
+ * module's tables (customer, customer_address) in SQL, so that a record never carries the password
  * hash along. Records blocked for a statute (record types `customer`, `customer_address`) are left
  * out: they may be read only for the retention purpose.
  */

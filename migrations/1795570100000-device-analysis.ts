@@ -7,8 +7,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * so that operators can back it up apart from the data). Deleting a subject's key row crypto-shreds
  * every ciphertext of that subject, in backups too once the key backups have rotated.
  */
-export class DeviceAnalysis1795566100000 implements MigrationInterface {
-  name = 'DeviceAnalysis1795566100000';
+export class DeviceAnalysis1795570100000 implements MigrationInterface {
+  name = 'DeviceAnalysis1795570100000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
@@ -42,11 +42,10 @@ export class DeviceAnalysis1795566100000 implements MigrationInterface {
         subject_id text generated always as ('device-subject:' || id::text) stored,
         practice_id uuid not null,
         reference text not null constraint device_subject_reference_format check (reference ~ '^[A-Za-z0-9][A-Za-z0-9-]{5,63}$'),
-        -- HMAC-SHA-256 of the normalised email (lookup for the patient's rights), and the email itself encrypted.
-        email_hmac bytea,
+        -- The patient's email (voluntary), encrypted under the subject's data key. No lookup hash: the
+        -- patient is found by the reference on the receipt, never by email.
         email_ct bytea,
-        created_at timestamptz not null default now(),
-        constraint device_subject_email_both check ((email_hmac is null) = (email_ct is null))
+        created_at timestamptz not null default now()
       )`);
     await q.query(
       `create unique index device_subject_reference on device_subject (practice_id, upper(reference))`,
