@@ -264,6 +264,14 @@ describe('withdrawal and returns', () => {
     expect(one.refundCents + all.refundCents).toBe(order.totalCents);
     expect(one.refundVatCents + all.refundVatCents).toBe(lineA.vat_cents + lineB.vat_cents + shippingVat);
     expect(await statusOf(order.id)).toBe('refunded');
+    // The invoicing module's credit notes for the two returns reverse the whole invoice, shipping included.
+    const { rows: notes } = await w.t.db.query<{ total: number; vat: number }>(
+      'select sum(total_cents)::int as total, sum(vat_cents)::int as vat from credit_note where order_id = $1',
+      [order.id],
+    );
+    expect(notes).toEqual([
+      { total: -order.totalCents, vat: -(lineA.vat_cents + lineB.vat_cents + shippingVat) },
+    ]);
   });
 
   it('refuses a withdrawal after 14 days, of a line never bought, or of too many pieces, changing nothing', async () => {

@@ -55,7 +55,9 @@ export class OrderNoticeHooks {
       );
     this.hooks.on('refunded', async (t) => {
       // Refunded orders were all paid: the credit note reverses the invoice, in this same transaction.
-      await this.creditNotes.request({ orderId: t.orderId, reason: 'order refunded' }, t.manager);
+      // A return's refund has requested its own, for its lines (order-returns.ts).
+      if (!t.refund)
+        await this.creditNotes.request({ orderId: t.orderId, reason: 'order refunded' }, t.manager);
       await refundNotice(t);
     });
     this.hooks.on('partially_refunded', refundNotice);
