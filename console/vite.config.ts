@@ -25,5 +25,7 @@ export default defineConfig({
       },
     },
   },
+  // `npm run dev:console`: the page with hot reload, the API from `npm start` on port 3000.
+  server: { proxy: { '/api': `http://127.0.0.1:${process.env.PORT ?? 3000}` } },
   logLevel: 'warn',
 });

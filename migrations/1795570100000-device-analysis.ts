@@ -47,10 +47,8 @@ export class DeviceAnalysis1795570100000 implements MigrationInterface {
         email_ct bytea,
         created_at timestamptz not null default now()
       )`);
-    await q.query(
-      `create unique index device_subject_reference on device_subject (practice_id, upper(reference))`,
-    );
-    await q.query(`create index device_subject_reference_any on device_subject (upper(reference))`);
+    // Unique across practices: the patient names themself by the reference alone (privacy requests).
+    await q.query(`create unique index device_subject_reference on device_subject (upper(reference))`);
 
     await q.query(`create schema if not exists device_keys`);
     await q.query(`
@@ -79,6 +77,9 @@ export class DeviceAnalysis1795570100000 implements MigrationInterface {
         payload_ct bytea not null,
         constraint device_analysis_image_state check ((image_ct is null) = (image_format is null))
       )`);
+    // Ciphertext does not compress: store it out of line without trying (saves a pglz pass per insert).
+    await q.query(`alter table device_analysis alter column image_ct set storage external`);
+    await q.query(`alter table device_analysis alter column payload_ct set storage external`);
     await q.query(`create index device_analysis_subject on device_analysis (subject_id)`);
     await q.query(`create index device_analysis_practice on device_analysis (practice_id, created_at)`);
     await q.query(

@@ -27,10 +27,12 @@ import { EvidenceRetention1795571100000 } from './1795571100000-evidence-retenti
 import { OrderReturns1795572000000 } from './1795572000000-order-returns.js';
 import { PartnerPractices1795570000000 } from './1795570000000-partner-practices.js';
 import { DeviceAnalysis1795570100000 } from './1795570100000-device-analysis.js';
+import { InvoiceDocuments1795573000000 } from './1795573000000-invoice-documents.js';
+import { CreditNoteLines1795573100000 } from './1795573100000-credit-note-lines.js';
+import { RectificationNotices1795571200000 } from './1795571200000-rectification-notices.js';
 import { Parcels1795572100000 } from './1795572100000-parcels.js';
 import { DeviceSerials1795572200000 } from './1795572200000-device-serials.js';
 import { InvoiceOrders1795572300000 } from './1795572300000-invoice-orders.js';
-import { InvoiceDocuments1795573000000 } from './1795573000000-invoice-documents.js';
 
 /**
  * Every migration, in order. A migration is never edited after it landed: add a new one
@@ -65,8 +67,10 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   OrderReturns1795572000000,
   PartnerPractices1795570000000,
   DeviceAnalysis1795570100000,
+  InvoiceDocuments1795573000000,
+  CreditNoteLines1795573100000,
+  RectificationNotices1795571200000,
   Parcels1795572100000,
   DeviceSerials1795572200000,
   InvoiceOrders1795572300000,
-  InvoiceDocuments1795573000000,
 ];

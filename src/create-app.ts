@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import fastifyMultipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -40,6 +41,13 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     }
   });
   app.useGlobalPipes(createValidationPipe());
+  // multipart/form-data (device uploads): nothing is parsed until a route reads the parts, with the
+  // limits it sets itself (src/modules/device-analysis/upload-multipart.ts); these are the ceilings.
+  // Queued, not awaited: awaiting would boot Fastify's plugin queue before Nest installs its error
+  // handler, and errors raised before a handler would then bypass the ProblemFilter.
+  void app.register(fastifyMultipart, {
+    limits: { fileSize: config.DEVICE_IMAGE_MAX_BYTES, files: 2, fields: 2, parts: 3, fieldSize: 16 * 1024 },
+  });
 
   // The correlation id goes back on every answer, including 404s no route handled.
   app

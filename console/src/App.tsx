@@ -1,6 +1,5 @@
 import {
   Alert,
-  AppShell,
   Button,
   Container,
   Group,
@@ -156,8 +155,8 @@ export function App() {
   };
 
   return (
-    <AppShell header={{ height: 56 }} navbar={{ width: 200, breakpoint: 'sm' }} padding="md">
-      <AppShell.Header className="no-print">
+    <div className="shell">
+      <header className="shell-header no-print">
         <Group h="100%" px="md" justify="space-between">
           <Title order={1} size="h4">
             {t('Staff console')}
@@ -179,8 +178,8 @@ export function App() {
             </Button>
           </Group>
         </Group>
-      </AppShell.Header>
-      <AppShell.Navbar p="xs" className="no-print" component="nav" aria-label={t('Areas')}>
+      </header>
+      <nav className="shell-nav no-print" aria-label={t('Areas')}>
         {areas.map((a) => (
           <NavLink
             key={a}
@@ -191,8 +190,8 @@ export function App() {
             onClick={() => setArea(a)}
           />
         ))}
-      </AppShell.Navbar>
-      <AppShell.Main>{screens[area]}</AppShell.Main>
-    </AppShell>
+      </nav>
+      <main className="shell-main">{screens[area]}</main>
+    </div>
   );
 }

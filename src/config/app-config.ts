@@ -72,6 +72,10 @@ export class AppConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  /** Append the log (JSON lines) to this file instead of standard output; empty: standard output. */
+  @IsString()
+  LOG_FILE = '';
+
   @Transform(toInt)
   @IsInt()
   @Min(1024)
@@ -863,6 +867,14 @@ export class AppConfig {
   /** The IBAN customers pay invoices to, printed on invoices and in the e-invoice (BT-84); empty to leave out. */
   @IsString()
   SELLER_IBAN = '';
+
+  /**
+   * The seller contact's telephone in e-invoices (BT-42; XRechnung requires it, BR-DE-6). Empty: left
+   * out, and XRechnung validators will flag the e-invoice.
+   */
+  @ValidateIf((c: AppConfig) => c.SELLER_PHONE !== '')
+  @Matches(/^\+?[0-9 ()/-]{5,30}$/, { message: 'a telephone number, e.g. +49 2154 12345' })
+  SELLER_PHONE = '';
 
   /**
    * Whether consumer deliveries to other member states carry the destination state's VAT (One-Stop-Shop,

@@ -56,3 +56,75 @@ export async function registerDevice(
     headers: { 'x-device-key': credential },
   };
 }
+
+export interface Part {
+  name: string;
+  value: Buffer | string;
+  filename?: string;
+  contentType?: string;
+}
+
+/** A multipart/form-data body as a browser or a device sends it. */
+export function multipart(parts: Part[]): { payload: Buffer; headers: Record<string, string> } {
+  const boundary = `----device${Math.random().toString(16).slice(2)}`;
+  const chunks: Buffer[] = [];
+  for (const part of parts) {
+    const disposition = `form-data; name="${part.name}"${part.filename ? `; filename="${part.filename}"` : ''}`;
+    chunks.push(
+      Buffer.from(
+        `--${boundary}\r\ncontent-disposition: ${disposition}\r\n` +
+          (part.contentType ? `content-type: ${part.contentType}\r\n` : '') +
+          '\r\n',
+      ),
+      Buffer.isBuffer(part.value) ? part.value : Buffer.from(part.value),
+      Buffer.from('\r\n'),
+    );
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return {
+    payload: Buffer.concat(chunks),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
+}
+
+export const validData = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
+  gender: 'female',
+  age: 42,
+  subjectReference: `R-${Math.random().toString(36).slice(2, 12)}`,
+  patientEmail: 'patient@example.org',
+  consent: {
+    wordingVersion: 'device-consent-2026-01',
+    givenAt: new Date(Date.now() - 60_000).toISOString(),
+    practiceStaffReference: 'MFA-07',
+    purposes: ['device-analysis', 'device-improvement'],
+  },
+  ...over,
+});
+
+/** Uploads `image` with `data` as `device`; returns the raw response. */
+export function upload(
+  t: TestApp,
+  device: RegisteredDevice,
+  image: Buffer,
+  data: unknown,
+  imageMeta: { filename?: string; contentType?: string } = {
+    filename: 'face.jpg',
+    contentType: 'image/jpeg',
+  },
+) {
+  const body = multipart([
+    {
+      name: 'image',
+      value: image,
+      filename: imageMeta.filename ?? 'face.jpg',
+      contentType: imageMeta.contentType,
+    },
+    { name: 'data', value: JSON.stringify(data) },
+  ]);
+  return t.inject({
+    method: 'POST',
+    url: '/api/v1/device/analyses',
+    headers: { ...device.headers, ...body.headers },
+    payload: body.payload,
+  });
+}

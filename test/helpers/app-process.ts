@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import path from 'node:path';
+import { logCaptureFile } from './test-app.js';
 
 export interface AppProcess {
   child: ChildProcess;
@@ -23,7 +25,14 @@ export function spawnApp(env: Record<string, string>, port: number): AppProcess 
   delete baseEnv.DATABASE_URL;
   delete baseEnv.TEST_DATABASE_SERVER_URL;
   const child = spawn(process.execPath, [MAIN], {
-    env: { ...baseEnv, NODE_OPTIONS: '', PORT: String(port), HOST: '127.0.0.1', ...env },
+    env: {
+      ...baseEnv,
+      NODE_OPTIONS: '',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ...(process.env.E2E_LOG_CAPTURE_DIR ? { LOG_LEVEL: 'debug' } : {}),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
@@ -35,6 +44,9 @@ export function spawnApp(env: Record<string, string>, port: number): AppProcess 
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // What the process wrote goes to the run's log capture too (scanned for personal data at the end).
+  const capture = logCaptureFile('process');
+  if (capture) child.once('close', () => appendFileSync(capture, lines.map((l) => `${l}\n`).join('')));
   return {
     child,
     port,

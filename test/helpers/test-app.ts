@@ -1,6 +1,7 @@
 import type { DynamicModule } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes, randomUUID } from 'node:crypto';
+import path from 'node:path';
 import type { StaffRole } from '../../src/common/auth/auth.guards.js';
 import { TokenService } from '../../src/common/auth/token.service.js';
 import { AppConfig, validateConfig } from '../../src/config/app-config.js';
@@ -26,6 +27,16 @@ export interface TestAppOptions {
   modules?: DynamicModule['imports'];
 }
 
+/**
+ * Where the run captures logs (test/setup/global-setup.mjs sets E2E_LOG_CAPTURE_DIR): every app of the run
+ * logs at debug level into a file there, and the global teardown scans all of it for personal data.
+ */
+export function logCaptureFile(kind: string): string | undefined {
+  const dir = process.env.E2E_LOG_CAPTURE_DIR;
+  if (!dir) return undefined;
+  return path.join(dir, `${kind}-${process.env.JEST_WORKER_ID ?? '0'}-${process.pid}-${randomUUID()}.ndjson`);
+}
+
 /** Boots the real application (as `npm start` builds it) on a fresh database of its own. */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = options.db ?? (await createTestDatabase());
@@ -36,6 +47,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     PRIVACY_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
     // The tests of the kernel use the bootstrap token (adminHeaders); production keeps it off.
     PRIVACY_BOOTSTRAP_TOKEN_ENABLED: 'true',
+    ...captured(),
     ...options.env,
     DATABASE_URL: database.url,
   });
@@ -50,6 +62,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       if (!options.db) await database.drop();
     },
   };
+}
+
+function captured(): Record<string, string> {
+  const file = logCaptureFile('app');
+  return file ? { LOG_LEVEL: 'debug', LOG_FILE: file } : {};
 }
 
 export const adminHeaders = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };

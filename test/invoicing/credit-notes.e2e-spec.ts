@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { RightsService } from '@app/privacy';
+import { DataSource } from 'typeorm';
+import { OrderCreditNotes } from '../../src/modules/orders/index.js';
+import { customerSubject } from '../../src/common/subjects.js';
+import { InvoiceDocuments } from '../../src/modules/invoicing/invoice-documents.js';
 import { pdfText } from '../helpers/pdf-text.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { createStaff, orderBody, placeOrder, registerCustomer } from '../orders/orders-fixtures.js';
@@ -22,8 +26,8 @@ describe('credit notes (Rechnungskorrektur)', () => {
   });
 
   /** A customer's order in Berlin (device and two books, German VAT), paid by bank transfer. */
-  async function paidOrder() {
-    const customer = await registerCustomer(t, 'Erika');
+  async function paidOrder(existing?: Awaited<ReturnType<typeof registerCustomer>>) {
+    const customer = existing ?? (await registerCustomer(t, 'Erika'));
     const placed = await placeOrder(
       t,
       orderBody(
@@ -145,45 +149,95 @@ describe('credit notes (Rechnungskorrektur)', () => {
     expect(numbers).toEqual(numbers.map((_, i) => i + 1));
   });
 
-  it('blocks the documents on erasure: gone for staff, readable by admin only for statutory retention', async () => {
+  it('credits the lines of a return, then only what is left when staff refund the rest', async () => {
     const order = await paidOrder();
-    const { rows } = await t.db.query<{ subject_id: string }>(
-      'select subject_id from shop_order where id = $1',
+    // A withdrawal of one book (107.00 gross, 7.00 VAT), through the port the returns use.
+    const creditNotes = t.app.get(OrderCreditNotes);
+    const first = await t.app.get(DataSource).transaction((manager) =>
+      creditNotes.request(
+        {
+          orderId: order.id,
+          reason: 'withdrawal WR-1',
+          lines: [{ lineNo: 2, quantity: 1, amountCents: 10_700, vatCents: 700 }],
+        },
+        manager,
+      ),
+    );
+    expect(first?.number).toMatch(/^RK-/);
+    const admin = await createStaff(t, 'admin');
+    const refund = await t.inject({
+      method: 'POST',
+      url: `/api/v1/admin/orders/${order.id}/transitions`,
+      headers: admin.headers,
+      payload: { to: 'refunded', reason: 'goodwill' },
+    });
+    expect(refund.statusCode).toBe(200);
+    const { rows } = await t.db.query<{ number: string; total_cents: number; vat_cents: number }>(
+      'select number, total_cents, vat_cents from credit_note where order_id = $1 order by number',
       [order.id],
     );
-    const report = await t.app.get(RightsService).eraseSubject(rows[0].subject_id);
+    // Together exactly the invoice: 1,404.00 with 204.00 VAT.
+    expect(rows.map((r) => [r.total_cents, r.vat_cents])).toEqual([
+      [-10_700, -700],
+      [-129_700, -19_700],
+    ]);
+    const rest = await t.inject({
+      method: 'GET',
+      url: `/api/v1/shop/orders/${order.id}/credit-notes/${rows[1].number}`,
+      headers: order.customer.headers,
+    });
+    const { text } = await pdfText(rest.rawPayload);
+    expect(text).toMatch(/Skin atlas \(book\) \(INV-BOOK\) -1 /);
+    expect(text).toContain('Gesamtbetrag / Total: -1.297,00 EUR');
+  });
+
+  it('blocks the documents on erasure, also those rendered after it: gone for staff, readable by admin only for statutory retention', async () => {
+    const rendered = await paidOrder();
+    // Rendered before the erasure (the buyer looked at the invoice) …
+    expect((await documents(rendered.id, rendered.customer.headers)).length).toBe(1);
+    // … and not yet rendered when the erasure comes (its render job still queued).
+    const queued = await paidOrder(rendered.customer);
+    const report = await t.app.get(RightsService).eraseSubject(customerSubject(rendered.customer.id));
     expect(report.complete).toBe(true);
     const invoicing = report.erasers.find((e) => e.eraser === 'invoicing');
     expect(invoicing?.blocked).toEqual([
       expect.objectContaining({ recordType: 'invoice_document', activityId: 'invoice-archive' }),
     ]);
+    // The job renders the queued one now: it is blocked from the start.
+    expect(await t.app.get(InvoiceDocuments).ensure({ kind: 'invoice', orderId: queued.id })).toBe(true);
+    const blocks = await t.db.query<{ record_id: string }>(
+      `select b.record_id from privacy.blocked_record b join invoice_document d on d.id::text = b.record_id
+        where b.record_type = 'invoice_document' and d.order_id = $1`,
+      [queued.id],
+    );
+    expect(blocks.rows).toHaveLength(1);
+
     const admin = await createStaff(t, 'admin');
-    const staff = await t.inject({
-      method: 'GET',
-      url: `/api/v1/admin/orders/${order.id}/invoice`,
-      headers: admin.headers,
-    });
-    expect(staff.statusCode).toBe(404);
-    const archived = await t.inject({
-      method: 'GET',
-      url: `/api/v1/admin/invoice-archive/${order.invoiceNumber}`,
-      headers: admin.headers,
-    });
-    expect(archived.statusCode).toBe(200);
-    expect((await pdfText(archived.rawPayload)).text).toContain(order.invoiceNumber);
+    for (const order of [rendered, queued]) {
+      const staff = await t.inject({
+        method: 'GET',
+        url: `/api/v1/admin/orders/${order.id}/invoice`,
+        headers: admin.headers,
+      });
+      expect(staff.statusCode).toBe(404);
+      const archived = await t.inject({
+        method: 'GET',
+        url: `/api/v1/admin/invoice-archive/${order.invoiceNumber}`,
+        headers: admin.headers,
+      });
+      expect(archived.statusCode).toBe(200);
+      expect((await pdfText(archived.rawPayload)).text).toContain(order.invoiceNumber);
+    }
     const audit = await t.db.query<{ action: string }>(
       `select action from privacy.access_audit_log where activity_id = 'invoice-archive' order by seq desc limit 1`,
     );
     expect(audit.rows[0].action).toBe('read:statutory-retention');
     const support = await createStaff(t, 'support');
-    expect(
-      (
-        await t.inject({
-          method: 'GET',
-          url: `/api/v1/admin/invoice-archive/${order.invoiceNumber}`,
-          headers: support.headers,
-        })
-      ).statusCode,
-    ).toBe(403);
+    const refused = await t.inject({
+      method: 'GET',
+      url: `/api/v1/admin/invoice-archive/${rendered.invoiceNumber}`,
+      headers: support.headers,
+    });
+    expect(refused.statusCode).toBe(403);
   });
 });

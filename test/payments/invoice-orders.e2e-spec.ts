@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { InvoiceDocuments, RENDER_JOB } from '../../src/modules/invoicing/invoice-documents.js';
 import { InvoiceOrders } from '../../src/modules/orders/invoice-orders.js';
 import {
   placeGuestOrder,
@@ -114,7 +115,7 @@ describe('orders on invoice: released, shipped before payment, dunned, paid from
     const released = await orderRow(order.id);
     expect(released).toMatchObject({ status: 'awaiting_payment', due: berlinDate(14), invoices: 1 });
     expect(released.released_at).not.toBeNull();
-    // The invoice document (PDF) is issued with the release, before payment, and only once.
+    // The invoice document (PDF) is rendered by the invoicing job enqueued with the release, once.
     const documents = async () =>
       (
         await w.t.db.query<{ n: number }>(
@@ -122,6 +123,14 @@ describe('orders on invoice: released, shipped before payment, dunned, paid from
           [order.id],
         )
       ).rows[0].n;
+    const { rows: renderJobs } = await w.t.db.query(
+      `select 1 from pgboss.job where name = $1 and data->>'orderId' = $2`,
+      [RENDER_JOB, order.id],
+    );
+    expect(renderJobs).toHaveLength(1);
+    const renderer = w.t.app.get(InvoiceDocuments);
+    expect(await renderer.ensure({ kind: 'invoice', orderId: order.id })).toBe(true);
+    expect(await renderer.ensure({ kind: 'invoice', orderId: order.id })).toBe(true);
     expect(await documents()).toBe(1);
 
     for (const to of ['picking', 'packed', 'handed_to_carrier'])

@@ -20,6 +20,11 @@ function freePort() {
  * embedded one in a temporary folder. Each test file then creates its own database on it.
  */
 export default async function globalSetup() {
+  // Every log line the run's apps write is captured here and scanned for personal data at the end
+  // (global-teardown.mjs). E2E_LOG_CAPTURE=off runs without it.
+  if (process.env.E2E_LOG_CAPTURE !== 'off') {
+    process.env.E2E_LOG_CAPTURE_DIR = await mkdtemp(path.join(os.tmpdir(), 'storefront-test-logs-'));
+  }
   if (process.env.DATABASE_URL) {
     process.env.TEST_DATABASE_SERVER_URL = process.env.DATABASE_URL;
     return;

@@ -9,7 +9,6 @@ import {
   Paper,
   PasswordInput,
   Select,
-  SimpleGrid,
   Stack,
   Switch,
   Table,
@@ -93,7 +92,7 @@ function Staff() {
         <Title order={3} size="h5" mb="xs">
           {t('New staff account')}
         </Title>
-        <SimpleGrid cols={{ base: 1, md: 4 }}>
+        <div className="grid grid-4">
           <TextInput label={t('Email')} value={email} onChange={(e) => setEmail(e.currentTarget.value)} />
           <TextInput
             label={t('Display name')}
@@ -113,7 +112,7 @@ function Staff() {
             value={password}
             onChange={(e) => setPassword(e.currentTarget.value)}
           />
-        </SimpleGrid>
+        </div>
         <Button
           mt="sm"
           loading={action.busy}

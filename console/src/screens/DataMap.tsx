@@ -38,7 +38,7 @@ const clip = (s: string, n = 34): string => (s.length > n ? `${s.slice(0, n - 1)
 
 /**
  * The data map: processing activities (left, coloured by legal basis) → the data categories they
- * process (middle; special categories of Art. 9 with a red double border) → the recipients and
+ * process (middle; special categories of Art. 9 with a thick red border and ⚠) → the recipients and
  * processors they disclose to (right; third countries marked). Drawn as plain SVG from the record:
  * no graph library needed for three columns.
  */
@@ -178,7 +178,9 @@ export function DataMap({ activities }: { activities: RecordActivity[] }) {
                 strokeDasharray={r.third ? '5 2' : undefined}
               />
               <text x={x[2] + 6} y={y + 15} fill="#212529">
-                {clip(`${r.name}${r.country ? ` (${r.country})` : ''}${r.third ? ' 🌍' : ''}`)}
+                {r.third
+                  ? `↗ ${clip(`${r.name} (${r.country ?? '?'})`, 32)}`
+                  : clip(`${r.name} (${r.country ?? '?'})`)}
               </text>
             </g>
           );
@@ -193,8 +195,18 @@ export function DataMap({ activities }: { activities: RecordActivity[] }) {
             {t('Art. {{article}} GDPR', { article: b })}: {t(BASIS_NAMES[b] ?? b)}
           </li>
         ))}
-        <li>⚠ {t('Special category of personal data (Art. 9), red double border')}</li>
-        <li>🌍 {t('Recipient in a third country (transfer, Art. 44 ff.)')}</li>
+        <li>
+          <svg width="14" height="14" aria-hidden="true">
+            <rect x="1.5" y="1.5" width="11" height="11" fill="#fff5f5" stroke="#e03131" strokeWidth="3" />
+          </svg>{' '}
+          ⚠ {t('Special category of personal data (Art. 9), thick red border')}
+        </li>
+        <li>
+          <svg width="14" height="14" aria-hidden="true">
+            <rect x="1" y="1" width="12" height="12" fill="#fff" stroke="#f08c00" strokeDasharray="3 1" />
+          </svg>{' '}
+          ↗ {t('Recipient in a third country (transfer, Art. 44 ff.)')}
+        </li>
         <li>
           {t('Solid line: activity processes the category; dashed: activity discloses to the recipient')}
         </li>

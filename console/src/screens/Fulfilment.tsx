@@ -6,7 +6,6 @@ import {
   Group,
   Paper,
   SegmentedControl,
-  SimpleGrid,
   Stack,
   Table,
   Tabs,
@@ -118,7 +117,15 @@ function PackingSlip({ order }: { order: StaffOrder }) {
   );
 }
 
-function ShipmentsOfOrder({ orderId, version }: { orderId: string; version: number }) {
+function ShipmentsOfOrder({
+  orderId,
+  version,
+  onRefresh,
+}: {
+  orderId: string;
+  version: number;
+  onRefresh: () => void;
+}) {
   const { t, i18n } = useTranslation();
   const shipments = useLoad(
     async () =>
@@ -135,7 +142,7 @@ function ShipmentsOfOrder({ orderId, version }: { orderId: string; version: numb
         <Title order={3} size="h5">
           {t('Shipments')}
         </Title>
-        <Button variant="default" size="xs" onClick={() => void shipments.reload()}>
+        <Button variant="default" size="xs" onClick={onRefresh}>
           {t('Refresh')}
         </Button>
       </Group>
@@ -213,7 +220,7 @@ function OrderDetail({ id, onBack }: { id: string; onBack: () => void }) {
               </Title>
               <StatusBadge status={o.status} />
             </Group>
-            <SimpleGrid cols={{ base: 1, md: 2 }}>
+            <div className="grid grid-2">
               <Paper withBorder p="md">
                 <Title order={3} size="h5" mb="xs">
                   {t('Delivery address')}
@@ -245,7 +252,7 @@ function OrderDetail({ id, onBack }: { id: string; onBack: () => void }) {
                   )}
                 </Stack>
               </Paper>
-            </SimpleGrid>
+            </div>
             <Group>
               {next && (
                 <Button
@@ -264,7 +271,7 @@ function OrderDetail({ id, onBack }: { id: string; onBack: () => void }) {
             {needsPicking && !allPicked && (
               <Alert color="gray">{t('Tick every item before marking the order as packed.')}</Alert>
             )}
-            <ShipmentsOfOrder orderId={o.id} version={version} />
+            <ShipmentsOfOrder orderId={o.id} version={version} onRefresh={() => setVersion((v) => v + 1)} />
           </Stack>
           <PackingSlip order={o} />
         </>

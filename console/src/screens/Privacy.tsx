@@ -7,7 +7,6 @@ import {
   NumberInput,
   Paper,
   Select,
-  SimpleGrid,
   Stack,
   Table,
   Tabs,
@@ -161,7 +160,7 @@ function RecordRequest({ onRecorded }: { onRecorded: () => void }) {
         {t('Record and answer a request received by letter, phone or email')}
       </Title>
       <Stack component="form" onSubmit={(e: FormEvent) => void submit(e)}>
-        <SimpleGrid cols={{ base: 1, md: 2 }}>
+        <div className="grid grid-2">
           <Select
             label={t('Type')}
             value={type}
@@ -193,7 +192,7 @@ function RecordRequest({ onRecorded }: { onRecorded: () => void }) {
             value={receivedAt}
             onChange={(e) => setReceivedAt(e.currentTarget.value)}
           />
-        </SimpleGrid>
+        </div>
         <Textarea
           label={t('How the identity was checked')}
           required
@@ -230,7 +229,7 @@ function RequestActions({ id, onChanged }: { id: string; onChanged: () => void }
   const [refusalDetail, setRefusalDetail] = useState('');
   const action = useAction();
   return (
-    <SimpleGrid cols={{ base: 1, md: 2 }}>
+    <div className="grid grid-2">
       <Paper withBorder p="sm">
         <Title order={4} size="h6">
           {t('Extend the deadline (Art. 12(3))')}
@@ -296,7 +295,7 @@ function RequestActions({ id, onChanged }: { id: string; onChanged: () => void }
         </Button>
       </Paper>
       <Problem error={action.error} />
-    </SimpleGrid>
+    </div>
   );
 }
 
@@ -573,7 +572,7 @@ function LegalHolds() {
         <Title order={3} size="h5" mb="xs">
           {t('Place a legal hold')}
         </Title>
-        <SimpleGrid cols={{ base: 1, md: 3 }}>
+        <div className="grid grid-3">
           <TextInput
             label={t('Activity id')}
             value={activityId}
@@ -585,7 +584,7 @@ function LegalHolds() {
             onChange={(e) => setSubjectId(e.currentTarget.value)}
           />
           <TextInput label={t('Reason')} value={reason} onChange={(e) => setReason(e.currentTarget.value)} />
-        </SimpleGrid>
+        </div>
         <Button
           mt="sm"
           loading={action.busy}

@@ -165,7 +165,7 @@ function InquiryDetail({ id, onDone }: { id: string; onDone: () => void }) {
   const action = useAction();
   const q = inquiry.data;
   return (
-    <Paper withBorder p="md">
+    <Paper withBorder p="md" data-testid="inquiry-detail">
       <Problem error={inquiry.error ?? action.error} />
       <Loading loading={inquiry.loading && !q} />
       {q && (
@@ -185,7 +185,7 @@ function InquiryDetail({ id, onDone }: { id: string; onDone: () => void }) {
             <Text style={{ whiteSpace: 'pre-wrap' }}>{q.message}</Text>
           </Paper>
           {q.answers.map((a) => (
-            <Paper key={a.id} withBorder p="sm">
+            <Paper key={a.id} withBorder p="sm" data-testid="inquiry-answer">
               <Text size="xs" c="dimmed">
                 {formatDate(a.createdAt, i18n.language)} · {a.deliveredAt ? t('sent') : t('not sent yet')}
               </Text>

@@ -116,12 +116,13 @@ export function toProblem(error: unknown): ProblemAnswer {
   if (error instanceof DomainError) {
     const status = HTTP_STATUS_OF_KIND[error.kind];
     return {
+      // RFC 9457's own members last: an extension never replaces them.
       document: {
+        ...error.extensions,
         type: problemType(error.code),
         title: error.title,
         status,
         ...(error.detail ? { detail: error.detail } : {}),
-        ...error.extensions,
       },
       headers: error.headers,
       unexpected: status >= 500 && error.kind !== 'unavailable',

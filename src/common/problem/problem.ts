@@ -40,12 +40,14 @@ export class ProblemException extends HttpException {
   }
 
   toDocument(): ProblemDocument {
+    // RFC 9457's own members come last: an extension can never replace them (an extension named
+    // `status` once turned an order's state into the HTTP status code).
     return {
+      ...this.extensions,
       type: problemType(this.slug),
       title: this.title,
       status: this.getStatus(),
       ...(this.detail ? { detail: this.detail } : {}),
-      ...this.extensions,
     };
   }
 }

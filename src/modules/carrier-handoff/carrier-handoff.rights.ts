@@ -44,12 +44,17 @@ const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 export class CarrierHandoffRights implements PersonalDataExporter, PersonalDataEraser {
   readonly name = 'carrier-handoff';
 
-  async export(subjectId: string, manager: EntityManager): Promise<ExportSection> {
+  export(subjectId: string, manager: EntityManager): Promise<ExportSection> {
+    return this.exportMany([subjectId], manager);
+  }
+
+  /** `export` for several subject ids of one person, in one query per table. */
+  async exportMany(subjectIds: readonly string[], manager: EntityManager): Promise<ExportSection> {
     const rows: ShipmentExportRow[] = await manager.query(
       `select id, order_id, order_number, carrier, status, tracking_number, (label is not null) as has_label,
               created_at, handed_over_at, picked_up_at, delivered_at
-         from shipment where subject_id = $1 order by created_at`,
-      [subjectId],
+         from shipment where subject_id = any($1::text[]) order by created_at`,
+      [[...subjectIds]],
     );
     if (rows.length === 0) return { activities: [], categories: [], records: [] };
     const categories = [

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import type {
   BlockedRecord,
   CustomRetentionPolicy,
@@ -30,9 +30,14 @@ export class CreditCheckRights implements PersonalDataExporter, PersonalDataEras
 
   constructor(private readonly checks: CreditCheckService) {}
 
-  async export(subjectId: string, manager: EntityManager): Promise<ExportSection> {
+  export(subjectId: string, manager: EntityManager): Promise<ExportSection> {
+    return this.exportMany([subjectId], manager);
+  }
+
+  /** `export` for several subject ids of one person, in one query per table. */
+  async exportMany(subjectIds: readonly string[], manager: EntityManager): Promise<ExportSection> {
     const rows = await manager.getRepository(CreditCheck).find({
-      where: { subjectId },
+      where: { subjectId: In([...subjectIds]) },
       relations: { review: true },
       order: { requestedAt: 'ASC', id: 'ASC' },
     });

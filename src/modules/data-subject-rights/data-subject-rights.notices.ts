@@ -60,6 +60,7 @@ const TYPE_NAMES: Record<string, { de: string; en: string }> = {
   erasure: { de: 'Löschung (Art. 17 DSGVO)', en: 'erasure (Art. 17 GDPR)' },
   restriction: { de: 'Einschränkung (Art. 18 DSGVO)', en: 'restriction (Art. 18 GDPR)' },
   'lift-restriction': { de: 'Aufhebung der Einschränkung', en: 'lifting the restriction' },
+  rectification: { de: 'Berichtigung (Art. 16 DSGVO)', en: 'rectification (Art. 16 GDPR)' },
   objection: { de: 'Widerspruch (Art. 21 DSGVO)', en: 'objection (Art. 21 GDPR)' },
   'consent-withdrawal': {
     de: 'Widerruf einer Einwilligung (Art. 7 Abs. 3 DSGVO)',

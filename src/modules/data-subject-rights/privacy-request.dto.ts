@@ -23,7 +23,8 @@ export const REQUEST_TYPES = [
   'objection',
   'consent-withdrawal',
 ] as const;
-export type RequestType = (typeof REQUEST_TYPES)[number] | 'lift-restriction';
+/** Besides what a person asks for: lifting a restriction (staff), and a rectification made elsewhere (Art. 19 notices). */
+export type RequestType = (typeof REQUEST_TYPES)[number] | 'lift-restriction' | 'rectification';
 
 export const LANGS = ['de', 'en'] as const;
 export type Lang = (typeof LANGS)[number];

@@ -27,6 +27,7 @@ import {
   type ExportSection,
   type PersonalDataEraser,
   type PersonalDataExporter,
+  type Rectification,
 } from '@app/privacy';
 import type { EntityManager } from 'typeorm';
 import { RateLimiter } from '../../common/throttle/rate-limiter.js';
@@ -159,6 +160,7 @@ export class PrivacyRequests implements OnModuleInit, PersonalDataExporter, Pers
   async onModuleInit(): Promise<void> {
     this.rightsRegistry.registerExporter(this);
     this.rightsRegistry.registerEraser(this);
+    this.rightsRegistry.onRectification((r) => this.recordRectification(r));
     this.retention.register({
       id: 'data-subject-rights.requests',
       activityId: ACTIVITY,
@@ -531,6 +533,37 @@ export class PrivacyRequests implements OnModuleInit, PersonalDataExporter, Pers
     });
   }
 
+  /**
+   * Art. 19 after a rectification made anywhere (the profile, the address book): when recipients
+   * received the person's data, a completed request records it and each is told on its channel, in
+   * the transaction of the change. The person sees it in their requests, with who was told.
+   */
+  private async recordRectification(rectification: Rectification): Promise<void> {
+    await this.uow.transaction(async () => {
+      const subjectIds = [rectification.subjectId];
+      if (!(await this.recipients.anyRecipient(subjectIds))) return;
+      const row = await this.store.create({
+        subjectId: rectification.subjectId,
+        subjectIds,
+        type: 'rectification',
+        status: 'received',
+        channel: rectification.subjectId.startsWith('customer:') ? 'account' : 'email',
+        contactEmail: null,
+        activityId: rectification.activityId,
+        reason: null,
+        lang: 'de',
+        identityCheck: null,
+        recordedBy: null,
+        verified: true,
+      });
+      const told = await this.recipients.prepare(row.id, subjectIds, 'rectification');
+      await this.recipients.dispatch(row.id);
+      const outcome = { fields: rectification.fields, recipients: told };
+      await this.store.update(row.id, { status: 'completed', completed_at: new Date(), outcome });
+      await this.store.event(row.id, 'completed', outcome);
+    });
+  }
+
   // ---------------------------------------------------------------- carrying out
 
   private async carryOut(
@@ -540,14 +573,17 @@ export class PrivacyRequests implements OnModuleInit, PersonalDataExporter, Pers
     switch (row.type) {
       case 'access': {
         const answer = await this.composer.compose(subjectIds);
-        for (const subjectId of subjectIds) {
-          await this.audit.append({
-            subjectId,
-            activityId: ACTIVITY,
-            action: 'export',
-            fields: answer.categories.map((c) => c.id),
-          });
-        }
+        // Appended together: the audit log writes them as one batch.
+        await Promise.all(
+          subjectIds.map((subjectId) =>
+            this.audit.append({
+              subjectId,
+              activityId: ACTIVITY,
+              action: 'export',
+              fields: answer.categories.map((c) => c.id),
+            }),
+          ),
+        );
         const records = answer.copy.sections.reduce((n, s) => n + s.records.length, 0);
         const request = await this.complete(row, {
           activities: answer.purposes.length,
@@ -612,6 +648,7 @@ export class PrivacyRequests implements OnModuleInit, PersonalDataExporter, Pers
         return { request, result: { type: 'consent-withdrawal', purpose, withdrawn } };
       }
       case 'lift-restriction':
+      case 'rectification':
         throw new RuleViolationError(
           'not-a-person-request',
           'Not available',
@@ -986,9 +1023,11 @@ export class PrivacyRequests implements OnModuleInit, PersonalDataExporter, Pers
   async accessAnswer(row: RequestRow): Promise<AccessAnswer> {
     if (row.type !== 'access') throw new NotFoundError('The answer');
     const answer = await this.composer.compose(row.subject_ids);
-    for (const subjectId of row.subject_ids) {
-      await this.audit.append({ subjectId, activityId: ACTIVITY, action: 'export', fields: ['answer.html'] });
-    }
+    await Promise.all(
+      row.subject_ids.map((subjectId) =>
+        this.audit.append({ subjectId, activityId: ACTIVITY, action: 'export', fields: ['answer.html'] }),
+      ),
+    );
     return answer;
   }
 
@@ -1011,14 +1050,12 @@ export class PrivacyRequests implements OnModuleInit, PersonalDataExporter, Pers
           registry.activity(r.activityId).source.kind === 'data-subject',
       )
       .map(({ recordType, recordId, activityId, data }) => ({ recordType, recordId, activityId, data }));
-    for (const subjectId of row.subject_ids) {
-      await this.audit.append({
-        subjectId,
-        activityId: ACTIVITY,
-        action: 'export',
-        fields: [...new Set(copy.sections.flatMap((s) => s.categories))],
-      });
-    }
+    const fields = [...new Set(copy.sections.flatMap((s) => s.categories))];
+    await Promise.all(
+      row.subject_ids.map((subjectId) =>
+        this.audit.append({ subjectId, activityId: ACTIVITY, action: 'export', fields }),
+      ),
+    );
     await this.uow.transaction(() => this.store.event(id, 'export-downloaded', { records: provided.length }));
     return portabilityArchive(copy.generatedAt, provided);
   }
@@ -1099,10 +1136,14 @@ export class PrivacyRequests implements OnModuleInit, PersonalDataExporter, Pers
 
   // ---------------------------------------------------------------- the module's own rights
 
-  async export(subjectId: string, manager: EntityManager): Promise<ExportSection> {
+  export(subjectId: string, manager: EntityManager): Promise<ExportSection> {
+    return this.exportMany([subjectId], manager);
+  }
+
+  async exportMany(subjectIds: readonly string[], manager: EntityManager): Promise<ExportSection> {
     const rows: RequestRow[] = await manager.query(
-      `select * from privacy_request where subject_id = $1 order by received_at`,
-      [subjectId],
+      `select * from privacy_request where subject_id = any($1::text[]) order by received_at`,
+      [[...subjectIds]],
     );
     return {
       activities: rows.length ? [ACTIVITY] : [],

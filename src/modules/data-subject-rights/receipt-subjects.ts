@@ -12,23 +12,24 @@ export type ReceiptSubjectResolver = (reference: string) => Promise<ReceiptSubje
 /**
  * Where the module that prints receipts (device analyses) tells this one who a receipt reference
  * belongs to, so that a person without an account can make a privacy request with it. The owning
- * module registers one resolver at start (`onModuleInit`); without one, every reference is unknown,
+ * module registers a resolver at start (`onModuleInit`); without one, every reference is unknown,
  * and the intake answers exactly as it does for a known one.
  */
 @Injectable()
 export class ReceiptSubjects {
-  private resolver: ReceiptSubjectResolver | null = null;
+  private readonly resolvers: ReceiptSubjectResolver[] = [];
 
+  /** Adds a lookup; with several (more than one module printing receipts), the first that knows the reference answers. */
   register(resolver: ReceiptSubjectResolver): void {
-    if (this.resolver) throw new Error('ReceiptSubjects: a resolver is already registered');
-    this.resolver = resolver;
+    this.resolvers.push(resolver);
   }
 
   /** The subject behind `reference`, or null (also when no resolver is registered). */
   async resolve(reference: string): Promise<ReceiptSubject | null> {
-    if (!this.resolver) return null;
-    const found = await this.resolver(reference);
-    if (!found) return null;
-    return { subjectId: found.subjectId, email: found.email?.trim() ? found.email : null };
+    for (const resolver of this.resolvers) {
+      const found = await resolver(reference);
+      if (found) return { subjectId: found.subjectId, email: found.email?.trim() ? found.email : null };
+    }
+    return null;
   }
 }

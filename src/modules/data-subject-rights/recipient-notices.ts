@@ -96,6 +96,15 @@ export class RecipientNotices implements OnModuleInit {
     return pairs.size;
   }
 
+  /** Whether any recipient received data about these subjects (the disclosure log). */
+  async anyRecipient(subjectIds: readonly string[]): Promise<boolean> {
+    for (const id of subjectIds) {
+      const disclosures = await this.discloser.disclosuresAbout(id, this.uow.manager);
+      if (disclosures.some((d) => d.outcome === 'sent')) return true;
+    }
+    return false;
+  }
+
   /** Enqueues the pending notices of a request; call inside the transaction that completes the step. */
   async dispatch(requestId: string): Promise<void> {
     const manager = this.uow.requireTransaction('dispatching Art. 19 notices');

@@ -82,53 +82,25 @@ export class DataKeys {
   /** Destroys the subject's data key: everything sealed under it is unreadable from now on. */
   async destroy(subjectUuids: readonly string[], manager: EntityManager = this.uow.manager): Promise<number> {
     if (subjectUuids.length === 0) return 0;
-    const rows = await manager.query<unknown[]>(
-      'delete from device_keys.subject_key where subject_id = any($1::uuid[]) returning subject_id',
+    // TypeORM answers a DELETE with [rows, count].
+    const [, count] = await manager.query<[unknown[], number]>(
+      'delete from device_keys.subject_key where subject_id = any($1::uuid[])',
       [subjectUuids],
     );
-    return rows.length;
+    return count;
   }
 
   /** Re-wraps every data key not under the current KEK, in batches; images are not touched. */
   async rewrapAll(batchSize = 500): Promise<RewrapReport> {
-    const ring = await this.keyRing();
-    let rewrapped = 0;
-    for (;;) {
-      const done = await this.uow.transaction(async (manager) => {
-        const rows = await manager.query<{ subject_id: string; kek_id: string; wrapped: Buffer }[]>(
-          `select subject_id, kek_id, wrapped from device_keys.subject_key
-            where kek_id <> $1 order by subject_id limit $2 for update skip locked`,
-          [ring.current, batchSize],
-        );
-        for (const row of rows) {
-          const key = this.unwrap(ring, row.kek_id, row.subject_id, row.wrapped);
-          await manager.query(
-            `update device_keys.subject_key set kek_id = $2, wrapped = $3, rewrapped_at = now() where subject_id = $1`,
-            [row.subject_id, ring.current, this.wrap(ring, ring.current, row.subject_id, key)],
-          );
-        }
-        return rows.length;
-      });
-      rewrapped += done;
-      if (done < batchSize) break;
-    }
-    const [{ n }] = await this.dataSource.query<{ n: number }[]>(
-      'select count(*)::int as n from device_keys.subject_key where kek_id = $1',
-      [ring.current],
-    );
-    return { kekId: ring.current, rewrapped, alreadyCurrent: n - rewrapped };
+    return rewrapAllKeys(this.dataSource, await this.keyRing(), batchSize);
   }
 
   private wrap(ring: KeyRing, kekId: string, subjectUuid: string, key: Buffer): Buffer {
-    const kek = ring.keys.get(kekId);
-    if (!kek) throw new Error(`unknown key-encryption key "${kekId}"`);
-    return seal(kek, key, `device_subject_key:${subjectUuid}`);
+    return wrapKey(ring, kekId, subjectUuid, key);
   }
 
   private unwrap(ring: KeyRing, kekId: string, subjectUuid: string, wrapped: Buffer): Buffer {
-    const kek = ring.keys.get(kekId);
-    if (!kek) throw new Error(`the key-encryption key "${kekId}" is not configured (DEVICE_KEKS)`);
-    return open(kek, wrapped, `device_subject_key:${subjectUuid}`);
+    return unwrapKey(ring, kekId, subjectUuid, wrapped);
   }
 
   private keyRing(): Promise<KeyRing> {
@@ -140,21 +112,85 @@ export class DataKeys {
   }
 
   private async resolve(): Promise<KeyRing> {
-    if (this.config.DEVICE_KEKS) return parseKeyRing(this.config.DEVICE_KEKS, this.config.DEVICE_KEK_ID);
-    if (this.config.NODE_ENV === 'production') throw new Error('DEVICE_KEKS is required in production');
-    const rows = await this.dataSource.query<{ value: Buffer }[]>(
-      `with created as (
-         insert into app_secret (name, value) values ($1, $2) on conflict (name) do nothing returning value
-       )
-       select value from created
-       union all
-       select value from app_secret where name = $1
-       limit 1`,
-      [DEV_KEK_SECRET, randomBytes(32)],
-    );
-    this.logger.warn(
-      'DEVICE_KEKS is not set: device data keys are wrapped by a key stored in the database, for development only',
-    );
-    return { current: DEV_KEK_ID, keys: new Map([[DEV_KEK_ID, rows[0].value]]) };
+    const ring = await loadKeyRing(this.config, (sql, params) => this.dataSource.query(sql, params));
+    if (!this.config.DEVICE_KEKS)
+      this.logger.warn(
+        'DEVICE_KEKS is not set: device data keys are wrapped by a key stored in the database, for development only',
+      );
+    return ring;
   }
+}
+
+type Query = <T>(sql: string, params: unknown[]) => Promise<T>;
+
+/**
+ * The key ring from DEVICE_KEKS / DEVICE_KEK_ID; without them (development and tests only; production
+ * refuses) one random key kept in app_secret, shared by every instance on the database.
+ */
+export async function loadKeyRing(
+  config: Pick<AppConfig, 'DEVICE_KEKS' | 'DEVICE_KEK_ID' | 'NODE_ENV'>,
+  query: Query,
+): Promise<KeyRing> {
+  if (config.DEVICE_KEKS) return parseKeyRing(config.DEVICE_KEKS, config.DEVICE_KEK_ID);
+  if (config.NODE_ENV === 'production') throw new Error('DEVICE_KEKS is required in production');
+  const rows = await query<{ value: Buffer }[]>(
+    `with created as (
+       insert into app_secret (name, value) values ($1, $2) on conflict (name) do nothing returning value
+     )
+     select value from created
+     union all
+     select value from app_secret where name = $1
+     limit 1`,
+    [DEV_KEK_SECRET, randomBytes(32)],
+  );
+  return { current: DEV_KEK_ID, keys: new Map([[DEV_KEK_ID, rows[0].value]]) };
+}
+
+export function wrapKey(ring: KeyRing, kekId: string, subjectUuid: string, key: Buffer): Buffer {
+  const kek = ring.keys.get(kekId);
+  if (!kek) throw new Error(`unknown key-encryption key "${kekId}"`);
+  return seal(kek, key, `device_subject_key:${subjectUuid}`);
+}
+
+export function unwrapKey(ring: KeyRing, kekId: string, subjectUuid: string, wrapped: Buffer): Buffer {
+  const kek = ring.keys.get(kekId);
+  if (!kek) throw new Error(`the key-encryption key "${kekId}" is not configured (DEVICE_KEKS)`);
+  return open(kek, wrapped, `device_subject_key:${subjectUuid}`);
+}
+
+/**
+ * Re-wraps every data key not under the ring's current KEK, in batches of `batchSize`, each batch in a
+ * transaction of its own (rows locked, others skipped and taken by the next batch). Only the 32-byte
+ * data keys are unwrapped and wrapped again: no image, result or email is read or rewritten.
+ */
+export async function rewrapAllKeys(
+  dataSource: DataSource,
+  ring: KeyRing,
+  batchSize = 500,
+): Promise<RewrapReport> {
+  let rewrapped = 0;
+  for (;;) {
+    const done = await dataSource.transaction(async (manager) => {
+      const rows = await manager.query<{ subject_id: string; kek_id: string; wrapped: Buffer }[]>(
+        `select subject_id, kek_id, wrapped from device_keys.subject_key
+          where kek_id <> $1 order by subject_id limit $2 for update skip locked`,
+        [ring.current, batchSize],
+      );
+      for (const row of rows) {
+        const key = unwrapKey(ring, row.kek_id, row.subject_id, row.wrapped);
+        await manager.query(
+          `update device_keys.subject_key set kek_id = $2, wrapped = $3, rewrapped_at = now() where subject_id = $1`,
+          [row.subject_id, ring.current, wrapKey(ring, ring.current, row.subject_id, key)],
+        );
+      }
+      return rows.length;
+    });
+    rewrapped += done;
+    if (done < batchSize) break;
+  }
+  const [{ n }] = await dataSource.query<{ n: number }[]>(
+    'select count(*)::int as n from device_keys.subject_key where kek_id = $1',
+    [ring.current],
+  );
+  return { kekId: ring.current, rewrapped, alreadyCurrent: n - rewrapped };
 }

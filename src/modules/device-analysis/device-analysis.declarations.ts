@@ -12,6 +12,7 @@ export const DEVICE_DPIA = 'docs/dpia/device-analysis.md';
 export const ANALYSIS_RECORD = 'device_analysis';
 export const ANALYSIS_IMAGE_RECORD = 'device_analysis_image';
 export const DEVICE_SUBJECT_RECORD = 'device_subject';
+export const IMPROVEMENT_SAMPLE_RECORD = 'device_improvement_sample';
 
 export const DEVICE_CATEGORIES = {
   image: 'health.skin-face-image',
@@ -116,7 +117,8 @@ export const DEVICE_ANALYSIS = defineActivity({
       kind: 'event',
       event: 'analysis consent withdrawn or erasure requested',
       graceDays: 0,
-      description: 'Crypto-shredded at once: the data key is destroyed and every row deleted.',
+      description:
+        'Crypto-shredded at once: the data key is destroyed, and every row is deleted right after (at the latest by the next retention sweep).',
     },
   ],
   measures: MEASURES,

@@ -102,30 +102,45 @@ const isSkin = (r: number, g: number, b: number): boolean => {
   return y > 35 && cb >= 77 && cb <= 127 && cr >= 133 && cr <= 173;
 };
 
-/** Labels 4-connected components of `mask`; returns the pixel indices of each (iterative, no recursion). */
-function components(mask: Uint8Array, width: number, height: number, minSize: number): number[][] {
-  const seen = new Uint8Array(mask.length);
-  const out: number[][] = [];
-  const stack: number[] = [];
-  for (let start = 0; start < mask.length; start++) {
+/**
+ * Labels 4-connected components of `mask`; returns the pixel indices of each component of at least
+ * `minSize` pixels (iterative flood fill on one preallocated stack: no recursion, no allocation per pixel).
+ */
+function components(mask: Uint8Array, width: number, minSize: number): Int32Array[] {
+  const n = mask.length;
+  const seen = new Uint8Array(n);
+  const stack = new Int32Array(n);
+  const pixels = new Int32Array(n);
+  const out: Int32Array[] = [];
+  for (let start = 0; start < n; start++) {
     if (!mask[start] || seen[start]) continue;
-    const pixels: number[] = [];
+    let top = 0;
+    let count = 0;
     seen[start] = 1;
-    stack.push(start);
-    while (stack.length > 0) {
-      const p = stack.pop() as number;
-      pixels.push(p);
+    stack[top++] = start;
+    while (top > 0) {
+      const p = stack[--top];
+      pixels[count++] = p;
       const x = p % width;
-      const neighbours = [x > 0 ? p - 1 : -1, x < width - 1 ? p + 1 : -1, p - width, p + width];
-      for (const q of neighbours) {
-        if (q < 0 || q >= mask.length || !mask[q] || seen[q]) continue;
-        seen[q] = 1;
-        stack.push(q);
+      if (x > 0 && mask[p - 1] && !seen[p - 1]) {
+        seen[p - 1] = 1;
+        stack[top++] = p - 1;
+      }
+      if (x < width - 1 && mask[p + 1] && !seen[p + 1]) {
+        seen[p + 1] = 1;
+        stack[top++] = p + 1;
+      }
+      if (p >= width && mask[p - width] && !seen[p - width]) {
+        seen[p - width] = 1;
+        stack[top++] = p - width;
+      }
+      if (p + width < n && mask[p + width] && !seen[p + width]) {
+        seen[p + width] = 1;
+        stack[top++] = p + width;
       }
     }
-    if (pixels.length >= minSize) out.push(pixels);
+    if (count >= minSize) out.push(pixels.slice(0, count));
   }
-  void height;
   return out;
 }
 
@@ -135,7 +150,7 @@ export function computeSkinMetrics(image: RawImage): SkinMetrics {
   const mask = new Uint8Array(n);
   for (let p = 0, i = 0; p < n; p++, i += channels)
     mask[p] = isSkin(data[i], data[i + 1], data[i + 2]) ? 1 : 0;
-  const regions = components(mask, width, height, Math.max(16, Math.ceil(n * MIN_REGION_SHARE)));
+  const regions = components(mask, width, Math.max(16, Math.ceil(n * MIN_REGION_SHARE)));
   if (regions.length === 0) throw new NoSkinRegionError();
   const region = regions.reduce((a, b) => (b.length > a.length ? b : a));
 
@@ -175,7 +190,7 @@ export function computeSkinMetrics(image: RawImage): SkinMetrics {
   region.forEach((p, k) => {
     if (L[k] < threshold) dark[p] = 1;
   });
-  const spots = components(dark, width, height, Math.max(3, Math.ceil(count * MIN_SPOT_SHARE)));
+  const spots = components(dark, width, Math.max(3, Math.ceil(count * MIN_SPOT_SHARE)));
   const spotPixels = spots.reduce((s, c) => s + c.length, 0);
 
   const itaDeg = ita(meanL, meanB);

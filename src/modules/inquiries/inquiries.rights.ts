@@ -68,66 +68,72 @@ export class InquiriesRights implements PersonalDataExporter, PersonalDataEraser
     return rows.map((r) => inquirySubject(r.id));
   }
 
-  async export(subjectId: string, manager: EntityManager): Promise<ExportSection> {
-    const section: ExportSection = { activities: [INQUIRIES_ACTIVITY_ID], categories: [], records: [] };
-    const id = inquiryIdOf(subjectId);
-    if (!id) return section;
-    const [inquiry] = await manager.query<InquiryRow[]>(
+  export(subjectId: string, manager: EntityManager): Promise<ExportSection> {
+    return this.exportMany([subjectId], manager);
+  }
+
+  /** `export` for several inquiries of one person (one subject id each), in two queries. */
+  async exportMany(subjectIds: readonly string[], manager: EntityManager): Promise<ExportSection> {
+    const ids = subjectIds.map(inquiryIdOf).filter((id): id is string => id !== undefined);
+    const categories = new Set<string>();
+    const records: ExportRecord[] = [];
+    if (ids.length === 0) return { activities: [INQUIRIES_ACTIVITY_ID], categories: [], records };
+    const inquiries = await manager.query<InquiryRow[]>(
       `select id, name, email, company, phone, message, product_sku, status, created_at, answered_at,
               closed_at, delete_after, withdrawn_at
-         from inquiry where id = $1`,
-      [id],
+         from inquiry where id = any($1::uuid[]) order by created_at, id`,
+      [ids],
     );
-    if (!inquiry) return section;
     // The answers are the shop's letters to the person: part of the copy. Who answered is staff data.
     const answers = await manager.query<
-      { id: string; body: string; created_at: Date; delivered_at: Date | null }[]
+      { id: string; inquiry_id: string; body: string; created_at: Date; delivered_at: Date | null }[]
     >(
-      'select id, body, created_at, delivered_at from inquiry_answer where inquiry_id = $1 order by created_at, id',
-      [id],
+      'select id, inquiry_id, body, created_at, delivered_at from inquiry_answer where inquiry_id = any($1::uuid[]) order by created_at, id',
+      [ids],
     );
-    const categories = new Set<string>([
-      INQUIRY_CATEGORIES.name,
-      INQUIRY_CATEGORIES.email,
-      INQUIRY_CATEGORIES.message,
-    ]);
-    if (inquiry.company !== null) categories.add(INQUIRY_CATEGORIES.company);
-    if (inquiry.phone !== null) categories.add(INQUIRY_CATEGORIES.phone);
-    if (inquiry.product_sku !== null) categories.add(INQUIRY_CATEGORIES.product);
-    if (answers.length > 0) categories.add(INQUIRY_CATEGORIES.answer);
-    const records: ExportRecord[] = [
-      {
-        recordType: INQUIRY_RECORD,
-        recordId: inquiry.id,
-        activityId: INQUIRIES_ACTIVITY_ID,
-        data: {
-          name: inquiry.name,
-          email: inquiry.email,
-          company: inquiry.company,
-          phone: inquiry.phone,
-          message: inquiry.message,
-          productSku: inquiry.product_sku,
-          status: inquiry.status,
-          createdAt: inquiry.created_at.toISOString(),
-          answeredAt: iso(inquiry.answered_at),
-          closedAt: iso(inquiry.closed_at),
-          withdrawnAt: iso(inquiry.withdrawn_at),
-          deleteAfter: iso(inquiry.delete_after),
+    for (const inquiry of inquiries) {
+      const own = answers.filter((a) => a.inquiry_id === inquiry.id);
+      categories.add(INQUIRY_CATEGORIES.name);
+      categories.add(INQUIRY_CATEGORIES.email);
+      categories.add(INQUIRY_CATEGORIES.message);
+      if (inquiry.company !== null) categories.add(INQUIRY_CATEGORIES.company);
+      if (inquiry.phone !== null) categories.add(INQUIRY_CATEGORIES.phone);
+      if (inquiry.product_sku !== null) categories.add(INQUIRY_CATEGORIES.product);
+      if (own.length > 0) categories.add(INQUIRY_CATEGORIES.answer);
+      records.push(
+        {
+          recordType: INQUIRY_RECORD,
+          recordId: inquiry.id,
+          activityId: INQUIRIES_ACTIVITY_ID,
+          data: {
+            name: inquiry.name,
+            email: inquiry.email,
+            company: inquiry.company,
+            phone: inquiry.phone,
+            message: inquiry.message,
+            productSku: inquiry.product_sku,
+            status: inquiry.status,
+            createdAt: inquiry.created_at.toISOString(),
+            answeredAt: iso(inquiry.answered_at),
+            closedAt: iso(inquiry.closed_at),
+            withdrawnAt: iso(inquiry.withdrawn_at),
+            deleteAfter: iso(inquiry.delete_after),
+          },
         },
-      },
-      ...answers.map((a) => ({
-        recordType: INQUIRY_ANSWER_RECORD,
-        recordId: a.id,
-        activityId: INQUIRIES_ACTIVITY_ID,
-        data: {
-          inquiryId: inquiry.id,
-          text: a.body,
-          createdAt: a.created_at.toISOString(),
-          deliveredAt: iso(a.delivered_at),
-        },
-      })),
-    ];
-    return { ...section, categories: [...categories], records };
+        ...own.map((a) => ({
+          recordType: INQUIRY_ANSWER_RECORD,
+          recordId: a.id,
+          activityId: INQUIRIES_ACTIVITY_ID,
+          data: {
+            inquiryId: inquiry.id,
+            text: a.body,
+            createdAt: a.created_at.toISOString(),
+            deliveredAt: iso(a.delivered_at),
+          },
+        })),
+      );
+    }
+    return { activities: [INQUIRIES_ACTIVITY_ID], categories: [...categories], records };
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { CreditNoteRequest, InvoiceRecord } from '../orders/index.js';
+import type { InvoiceRecord } from '../orders/index.js';
 
 /** The seller as every document names it (§ 14(4) Nr. 1, 2 UStG), from the configuration. */
 export interface Seller {
@@ -131,8 +131,8 @@ function invoiceLines(invoice: InvoiceRecord): DocumentLine[] {
     const netCents = gross ? shipping.amountCents - shipping.vatCents : shipping.amountCents;
     lines.push({
       position: Math.max(0, ...lines.map((l) => l.position)) + 1,
-      sku: 'SHIPPING',
-      description: `Versand / Shipping (${shipping.method})`,
+      sku: SHIPPING_SKU,
+      description: shipping.method ? `Versand / Shipping (${shipping.method})` : 'Versand / Shipping',
       quantity: 1,
       unitNetCents: netCents,
       netCents,
@@ -204,39 +204,80 @@ export function invoiceModel(invoice: InvoiceRecord, seller: Seller): DocumentMo
 }
 
 /**
- * The model of a credit note reversing `invoice`: the whole invoice, or the lines of the request
- * (amounts as the request gives them, in the invoice's price basis), all negative.
+ * What a credit note credits, as the orders module asks for it: lines with quantities and their
+ * gross amounts (the money refunded) and VAT, and the delivery charge likewise.
+ */
+export interface Credited {
+  lines: { lineNo: number; quantity: number; amountCents: number; vatCents: number }[];
+  shipping: { amountCents: number; vatCents: number } | null;
+}
+
+export const SHIPPING_SKU = 'SHIPPING';
+
+/** The part of `invoice` that `previous` credit notes have not credited yet; null when nothing is left. */
+export function uncredited(invoice: DocumentModel, previous: readonly Credited[]): Credited | null {
+  const sum = (pick: (c: Credited) => number) => previous.reduce((total, c) => total + pick(c), 0);
+  const lines: Credited['lines'] = [];
+  let shipping: Credited['shipping'] = null;
+  for (const line of invoice.lines) {
+    if (line.sku === SHIPPING_SKU) {
+      const vat = line.vatCents - sum((c) => c.shipping?.vatCents ?? 0);
+      const gross = line.netCents + line.vatCents - sum((c) => c.shipping?.amountCents ?? 0);
+      if (gross !== 0 || vat !== 0) shipping = { amountCents: gross, vatCents: vat };
+      continue;
+    }
+    const of = (c: Credited) => c.lines.filter((l) => l.lineNo === line.position);
+    const quantity = line.quantity - sum((c) => of(c).reduce((n, l) => n + l.quantity, 0));
+    const vatCents = line.vatCents - sum((c) => of(c).reduce((n, l) => n + l.vatCents, 0));
+    const amountCents =
+      line.netCents + line.vatCents - sum((c) => of(c).reduce((n, l) => n + l.amountCents, 0));
+    if (quantity > 0 || amountCents !== 0 || vatCents !== 0)
+      lines.push({ lineNo: line.position, quantity, amountCents, vatCents });
+  }
+  return lines.length > 0 || shipping ? { lines, shipping } : null;
+}
+
+/**
+ * The model of a credit note correcting `invoice`: the whole invoice (`credited` null), or the lines
+ * and delivery charge credited, all negative.
  */
 export function creditNoteModel(
   invoice: DocumentModel,
-  credit: { number: string; issuedAt: Date; reason: string; pricesIncludeVat: boolean },
-  lines?: CreditNoteRequest['lines'],
+  credit: { number: string; issuedAt: Date; reason: string },
+  credited: Credited | null,
 ): DocumentModel {
-  const credited: DocumentLine[] = lines
-    ? lines.map((req, i) => {
-        const original = invoice.lines.find((l) => l.position === req.lineNo);
-        if (!original) throw new Error(`credit note ${credit.number}: invoice has no line ${req.lineNo}`);
-        const netCents = credit.pricesIncludeVat ? req.amountCents - req.vatCents : req.amountCents;
-        return {
-          ...original,
-          position: i + 1,
-          quantity: -req.quantity,
-          netCents: -netCents,
-          vatCents: -req.vatCents,
-        };
-      })
-    : invoice.lines.map((line) => ({
-        ...line,
-        quantity: -line.quantity,
-        netCents: -line.netCents,
-        vatCents: -line.vatCents,
-      }));
+  const negate = (
+    line: DocumentLine,
+    quantity: number,
+    netCents: number,
+    vatCents: number,
+  ): DocumentLine => ({
+    ...line,
+    quantity: -quantity,
+    netCents: -netCents,
+    vatCents: -vatCents,
+  });
+  let lines: DocumentLine[];
+  if (!credited) {
+    lines = invoice.lines.map((line) => negate(line, line.quantity, line.netCents, line.vatCents));
+  } else {
+    lines = credited.lines.map((req) => {
+      const original = invoice.lines.find((l) => l.position === req.lineNo && l.sku !== SHIPPING_SKU);
+      if (!original) throw new Error(`credit note ${credit.number}: the invoice has no line ${req.lineNo}`);
+      return negate(original, req.quantity, req.amountCents - req.vatCents, req.vatCents);
+    });
+    const shippingLine = invoice.lines.find((l) => l.sku === SHIPPING_SKU);
+    if (credited.shipping && shippingLine) {
+      const { amountCents, vatCents } = credited.shipping;
+      lines.push(negate(shippingLine, 1, amountCents - vatCents, vatCents));
+    }
+  }
   return withTotals({
     ...invoice,
     kind: 'credit-note',
     number: credit.number,
     issuedAt: credit.issuedAt,
-    lines: credited,
+    lines: lines.map((line, i) => ({ ...line, position: i + 1 })),
     corrects: { number: invoice.number, issuedAt: invoice.issuedAt, reason: credit.reason },
   });
 }

@@ -1,26 +1,61 @@
 import { Injectable } from '@nestjs/common';
-import { StatutoryPeriods } from '@app/privacy';
-import type { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { BlockedRecords, JobQueue, StatutoryPeriods } from '@app/privacy';
+import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config.js';
 import {
+  ACCOUNTING_VOUCHERS,
+  INVOICE_RECORD,
   IssuedInvoices,
   OrderCreditNotes,
   OrderTransitionHooks,
   type CreditNoteRequest,
   type InvoiceRecord,
-  type OrderTransition,
 } from '../orders/index.js';
 import { SELLER_COUNTRY } from '../vat/index.js';
-import { creditNoteModel, invoiceModel, type DocumentModel, type Seller } from './document-model.js';
-import { InvoiceArchive } from './invoice-archive.js';
+import {
+  creditNoteModel,
+  invoiceModel,
+  uncredited,
+  type Credited,
+  type DocumentModel,
+  type Seller,
+} from './document-model.js';
+import { renderEInvoices } from './e-invoice.js';
+import { InvoiceArchive, type IssuedDocument } from './invoice-archive.js';
+import { INVOICE_ARCHIVE_ACTIVITY_ID, INVOICE_DOCUMENT_RECORD } from './invoicing.declarations.js';
 import { renderDocumentPdf } from './invoice-pdf.js';
 
+/** The job that renders and archives the documents of an issued invoice or credit note. */
+export const RENDER_JOB = 'invoicing.render-documents';
+
+/** Which documents to render: an order's invoice, or one of its credit notes. */
+export type DocumentRef =
+  { kind: 'invoice'; orderId: string } | { kind: 'credit-note'; orderId: string; number: string };
+
 /**
- * Issues the documents: the invoice's when its order is paid (the orders module has just issued the
- * invoice and its number in the same transaction), a credit note's when a paid order is cancelled or
- * refunded (through the orders module's OrderCreditNotes port). Everything happens inside the
- * transaction of the move: the document exists exactly when the move committed, and a failure to
- * render rolls the move back rather than leave an invoice without its document.
+ * Serialises archiving a subject's documents with erasing the subject (InvoicingRights.erase takes
+ * the same lock): a document stored while an erasure runs is either seen and blocked by it, or
+ * stored after it and blocked here.
+ */
+export async function lockSubject(manager: EntityManager, subjectId: string): Promise<void> {
+  await manager.query(`select pg_advisory_xact_lock(hashtext('invoicing:' || $1))`, [subjectId]);
+}
+
+const isUniqueViolation = (error: unknown): boolean =>
+  error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505';
+
+/**
+ * Issues the documents of invoices and credit notes.
+ *
+ * The numbers belong to the transaction of the move (paid, cancelled, refunded): the invoice's is
+ * the orders module's, the credit note's is drawn here from its own gap-free counter, and both
+ * counter rows stay locked until that transaction commits. Rendering takes far longer (about 0.3 s
+ * for the PDF, over a second for the e-invoices, measured), so it does not happen under that lock:
+ * the move enqueues a render job in its transaction (outbox), and the job renders from the issued,
+ * immutable data and archives the documents in one transaction of its own. A download that comes
+ * before the job renders on the spot (`ensure`); whichever comes second finds the documents stored
+ * (the archive's unique number and format decides) and leaves them as they are.
  */
 @Injectable()
 export class InvoiceDocuments {
@@ -31,19 +66,34 @@ export class InvoiceDocuments {
     private readonly archive: InvoiceArchive,
     private readonly hooks: OrderTransitionHooks,
     private readonly creditNotes: OrderCreditNotes,
+    private readonly jobs: JobQueue,
+    private readonly blocked: BlockedRecords,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  register(): void {
+  async register(): Promise<void> {
     this.hooks.on('paid', async (t) => {
-      if (!(await this.hasInvoiceDocument(t))) await this.issueInvoice(t);
+      const ref: DocumentRef = { kind: 'invoice', orderId: t.orderId };
+      await this.jobs.send(RENDER_JOB, ref, { db: t.manager });
     });
     // An order on invoice or SEPA is invoiced when it is released (awaiting_payment after its credit
-    // check, orders' invoice-orders.ts), before it is paid: its document is issued then, once.
+    // check, orders' invoice-orders.ts), before it is paid: its document is rendered then (ensure()
+    // renders a document once, so the later `paid` job finds it there).
     this.hooks.on('awaiting_payment', async (t) => {
-      if ((await this.invoices.ofOrder(t.orderId, t.manager)) && !(await this.hasInvoiceDocument(t)))
-        await this.issueInvoice(t);
+      if (!(await this.invoices.ofOrder(t.orderId, t.manager))) return;
+      const ref: DocumentRef = { kind: 'invoice', orderId: t.orderId };
+      await this.jobs.send(RENDER_JOB, ref, { db: t.manager });
     });
     this.creditNotes.register((request, manager) => this.issueCreditNote(request, manager));
+    this.jobs.declareQueue(RENDER_JOB, {
+      retryLimit: 20,
+      retryDelay: 10,
+      retryBackoff: true,
+      retryDelayMax: 600,
+    });
+    await this.jobs.work<DocumentRef>(RENDER_JOB, async (ref) => {
+      await this.ensure(ref);
+    });
   }
 
   seller(): Seller {
@@ -61,46 +111,44 @@ export class InvoiceDocuments {
     };
   }
 
-  private async hasInvoiceDocument(t: Pick<OrderTransition, 'orderId' | 'manager'>): Promise<boolean> {
-    const rows: unknown[] = await t.manager.query(
-      `select 1 from invoice_document where order_id = $1 and kind = 'invoice' limit 1`,
-      [t.orderId],
-    );
-    return rows.length > 0;
-  }
-
   private async invoiceOf(orderId: string, manager: EntityManager): Promise<InvoiceRecord> {
     const invoice = await this.invoices.ofOrder(orderId, manager);
     if (!invoice) throw new Error(`order ${orderId} has no invoice`);
     return invoice;
   }
 
-  async issueInvoice(t: Pick<OrderTransition, 'orderId' | 'manager'>): Promise<DocumentModel> {
-    const invoice = await this.invoiceOf(t.orderId, t.manager);
-    const model = invoiceModel(invoice, this.seller());
-    await this.store(model, t.manager);
-    return model;
-  }
-
   /**
-   * The credit note of a cancelled or refunded order, in its own series RK-<year>-<counter>
+   * The credit note of a cancelled, refunded or returned order, in its own series RK-<year>-<counter>
    * (consecutive without gaps, like the invoices: the counter row is incremented in this
-   * transaction). One full reversal per order: a second request answers the first credit note.
+   * transaction). A request naming lines (a withdrawal) credits those; one naming none credits what
+   * earlier credit notes left, the whole invoice if there are none. Nothing left: the last credit
+   * note answers. Its amounts are fixed here; its document is rendered by the job this enqueues.
    */
   async issueCreditNote(
     request: CreditNoteRequest,
     manager: EntityManager,
   ): Promise<{ id: string; number: string }> {
     const invoice = await this.invoiceOf(request.orderId, manager);
-    if (!request.lines) {
-      const existing: { id: string; number: string }[] = await manager.query(
-        `select id, number from credit_note where order_id = $1 and total_cents = $2 limit 1`,
-        [request.orderId, -invoice.totalCents],
-      );
-      if (existing[0]) return existing[0];
-    }
     const original = invoiceModel(invoice, this.seller());
-    // The number first (the model needs it); its amounts are the model's, written in the same statement.
+    // The order's row is locked by the move that asks; earlier credit notes are final.
+    const previous: { id: string; number: string; credited: Credited | null }[] = await manager.query(
+      'select id, number, credited from credit_note where order_id = $1 order by number',
+      [request.orderId],
+    );
+    let credited: Credited | null;
+    if (request.lines || request.shipping) {
+      credited = { lines: request.lines ?? [], shipping: request.shipping ?? null };
+    } else if (previous.length === 0) {
+      credited = null;
+    } else {
+      const last = previous[previous.length - 1];
+      if (previous.some((p) => p.credited === null)) return { id: last.id, number: last.number };
+      credited = uncredited(
+        original,
+        previous.map((p) => p.credited as Credited),
+      );
+      if (!credited) return { id: last.id, number: last.number };
+    }
     const [numbered]: { number: string; issued_at: Date }[] = await manager.query(
       `with issued as (select now() as at, extract(year from now() at time zone $1)::int as year)
        insert into credit_note_number_counter as c (year, last)
@@ -112,18 +160,13 @@ export class InvoiceDocuments {
     );
     const model = creditNoteModel(
       original,
-      {
-        number: numbered.number,
-        issuedAt: numbered.issued_at,
-        reason: request.reason,
-        pricesIncludeVat: invoice.charges.pricesIncludeVat,
-      },
-      request.lines,
+      { number: numbered.number, issuedAt: numbered.issued_at, reason: request.reason },
+      credited,
     );
     const [row]: { id: string }[] = await manager.query(
-      `insert into credit_note (number, order_id, invoice_number, subject_id, issued_at, reason, currency,
+      `insert into credit_note (number, order_id, invoice_number, subject_id, issued_at, reason, credited, currency,
                                 subtotal_cents, vat_cents, total_cents)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning id`,
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning id`,
       [
         model.number,
         model.orderId,
@@ -131,30 +174,119 @@ export class InvoiceDocuments {
         model.subjectId,
         model.issuedAt,
         request.reason,
+        credited ? JSON.stringify(credited) : null,
         model.currency,
         model.netCents,
         model.vatCents,
         model.grossCents,
       ],
     );
-    await this.store(model, manager);
+    const ref: DocumentRef = { kind: 'credit-note', orderId: request.orderId, number: model.number };
+    await this.jobs.send(RENDER_JOB, ref, { db: manager });
     return { id: row.id, number: model.number };
   }
 
-  /** Renders and archives the document(s) of `model`. */
-  private async store(model: DocumentModel, manager: EntityManager): Promise<void> {
-    const pdf = await renderDocumentPdf(model, this.periods.timeZone);
-    await this.archive.store(
-      {
-        kind: model.kind,
-        number: model.number,
-        format: 'pdf',
-        orderId: model.orderId,
-        subjectId: model.subjectId,
-        issuedAt: model.issuedAt,
-        content: pdf,
-      },
-      manager,
+  /** The model of an issued invoice or credit note, from the issued data; null if there is none. */
+  private async modelOf(ref: DocumentRef): Promise<{ model: DocumentModel; invoiceId: string } | null> {
+    const manager = this.dataSource.manager;
+    const invoice = await this.invoices.ofOrder(ref.orderId, manager);
+    if (!invoice) return null;
+    const model = invoiceModel(invoice, this.seller());
+    if (ref.kind === 'invoice') return { model, invoiceId: invoice.id };
+    const rows: {
+      number: string;
+      issued_at: Date;
+      reason: string;
+      credited: Credited | null;
+    }[] = await manager.query(
+      'select number, issued_at, reason, credited from credit_note where order_id = $1 and number = $2',
+      [ref.orderId, ref.number],
     );
+    const credit = rows[0];
+    if (!credit) return null;
+    return {
+      model: creditNoteModel(
+        model,
+        { number: credit.number, issuedAt: credit.issued_at, reason: credit.reason },
+        credit.credited,
+      ),
+      invoiceId: invoice.id,
+    };
+  }
+
+  /**
+   * Renders and archives the documents of `ref` unless they are archived already: the PDF; for a
+   * business customer's invoice or credit note also the e-invoice, as XRechnung (CII XML) and as
+   * Factur-X (the PDF as PDF/A-3 with the CII inside). Answers false when there is nothing to render (no such
+   * invoice or credit note).
+   */
+  async ensure(ref: DocumentRef): Promise<boolean> {
+    const found = await this.modelOf(ref);
+    if (!found) return false;
+    const { model, invoiceId } = found;
+    const stored: unknown[] = await this.dataSource.query(
+      `select 1 from invoice_document where number = $1 and format = 'pdf'`,
+      [model.number],
+    );
+    if (stored.length > 0) return true;
+    const pdf = await renderDocumentPdf(model, this.periods.timeZone);
+    const document = (format: IssuedDocument['format'], content: Buffer): IssuedDocument => ({
+      kind: model.kind,
+      number: model.number,
+      format,
+      orderId: model.orderId,
+      subjectId: model.subjectId,
+      issuedAt: model.issuedAt,
+      content,
+    });
+    const documents = [document('pdf', pdf)];
+    if (model.business) {
+      const eInvoices = await renderEInvoices(model, pdf, {
+        timeZone: this.periods.timeZone,
+        sellerPhone: this.config.SELLER_PHONE || null,
+      });
+      documents.push(document('xrechnung-cii', eInvoices.xrechnung), document('factur-x', eInvoices.facturX));
+    }
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        await lockSubject(manager, model.subjectId);
+        const ids: string[] = [];
+        for (const d of documents) ids.push((await this.archive.store(d, manager)).id);
+        // Rendered after the buyer asked for erasure: blocked like the invoice they render.
+        if (await this.blocked.isBlocked(INVOICE_RECORD, invoiceId, manager)) {
+          const { statute, until } = this.periods.retain(ACCOUNTING_VOUCHERS, model.issuedAt);
+          for (const id of ids) {
+            await this.blocked.block(
+              {
+                recordType: INVOICE_DOCUMENT_RECORD,
+                recordId: id,
+                subjectId: model.subjectId,
+                activityId: INVOICE_ARCHIVE_ACTIVITY_ID,
+                eraser: 'invoicing',
+                statute,
+                blockedUntil: until,
+                recordDate: model.issuedAt,
+                reason: 'rendered after an erasure request; kept for the statutory period like its invoice',
+              },
+              manager,
+            );
+          }
+        }
+      });
+    } catch (error) {
+      // Another instance (the job, or a download) archived them first: theirs stand.
+      if (!isUniqueViolation(error)) throw error;
+    }
+    return true;
+  }
+
+  /** Renders whatever of the order's documents is not archived yet (its invoice and credit notes). */
+  async ensureAll(orderId: string): Promise<void> {
+    if (!(await this.ensure({ kind: 'invoice', orderId }))) return;
+    const credits: { number: string }[] = await this.dataSource.query(
+      'select number from credit_note where order_id = $1 order by number',
+      [orderId],
+    );
+    for (const credit of credits) await this.ensure({ kind: 'credit-note', orderId, number: credit.number });
   }
 }

@@ -15,6 +15,7 @@ import {
 } from '../orders/index.js';
 import type { DocumentFormat, DocumentKind } from './invoice-document.entity.js';
 import { InvoiceArchive, type ArchivedDocument, type DocumentListing } from './invoice-archive.js';
+import { InvoiceDocuments } from './invoice-documents.js';
 import { INVOICE_ARCHIVE_ACTIVITY_ID } from './invoicing.declarations.js';
 import { InvoiceFormatQueryDto, type InvoiceFormat } from './invoicing.dto.js';
 
@@ -44,6 +45,25 @@ function send(reply: FastifyReply, document: ArchivedDocument): Buffer {
   return document.content;
 }
 
+/**
+ * The archived document, rendered on the spot if its render job has not run yet (right after the
+ * payment): the buyer never waits for a worker.
+ */
+async function archived(
+  archive: InvoiceArchive,
+  documents: InvoiceDocuments,
+  query: { orderId: string; kind: DocumentKind; format: DocumentFormat; number?: string },
+): Promise<ArchivedDocument | null> {
+  const found = await archive.find(query, INVOICE_ARCHIVE_ACTIVITY_ID);
+  if (found) return found;
+  const rendered = await documents.ensure(
+    query.kind === 'invoice'
+      ? { kind: 'invoice', orderId: query.orderId }
+      : { kind: 'credit-note', orderId: query.orderId, number: query.number ?? '' },
+  );
+  return rendered ? archive.find(query, INVOICE_ARCHIVE_ACTIVITY_ID) : null;
+}
+
 /** The buyer's downloads: their own order (signed in) or a guest order (X-Order-Token). */
 @ApiTags('shop: orders')
 @Controller('api/v1/shop/orders')
@@ -53,6 +73,7 @@ export class ShopInvoicesController {
     private readonly reader: OrderReader,
     private readonly secrets: OrderSecrets,
     private readonly archive: InvoiceArchive,
+    private readonly issuer: InvoiceDocuments,
   ) {}
 
   private async order(
@@ -90,6 +111,7 @@ export class ShopInvoicesController {
     @Headers('x-order-token') orderToken: string | undefined,
   ): Promise<{ documents: DocumentListing[] }> {
     const order = await this.order(id, customerId, orderToken);
+    await this.issuer.ensureAll(order.id);
     return { documents: await this.archive.listed(order.id, INVOICE_ARCHIVE_ACTIVITY_ID) };
   }
 
@@ -147,7 +169,7 @@ export class ShopInvoicesController {
     format: DocumentFormat,
     number?: string,
   ): Promise<Buffer> {
-    const document = await this.archive.find({ orderId, kind, format, number }, INVOICE_ARCHIVE_ACTIVITY_ID);
+    const document = await archived(this.archive, this.issuer, { orderId, kind, format, number });
     if (!document) throw notFound(kind === 'invoice' ? 'The invoice' : 'The credit note');
     return send(reply, document);
   }
@@ -167,6 +189,7 @@ export class StaffInvoicesController {
   constructor(
     private readonly reader: OrderReader,
     private readonly archive: InvoiceArchive,
+    private readonly issuer: InvoiceDocuments,
     private readonly audit: AuditLog,
   ) {}
 
@@ -176,6 +199,7 @@ export class StaffInvoicesController {
   async documents(@Param('id') id: string): Promise<{ documents: DocumentListing[] }> {
     const [order] = await this.reader.views([id]);
     if (!order) throw notFound('The order');
+    await this.issuer.ensureAll(order.id);
     return { documents: await this.archive.listed(order.id, INVOICE_ARCHIVE_ACTIVITY_ID) };
   }
 
@@ -243,10 +267,7 @@ export class StaffInvoicesController {
     // The order must be visible to staff (not blocked): the same answer as the order routes give.
     const [order] = await this.reader.views([orderId]);
     if (!order) throw notFound('The order');
-    const document = await this.archive.find(
-      { orderId: order.id, kind, format, number },
-      INVOICE_ARCHIVE_ACTIVITY_ID,
-    );
+    const document = await archived(this.archive, this.issuer, { orderId: order.id, kind, format, number });
     if (!document) throw notFound(kind === 'invoice' ? 'The invoice' : 'The credit note');
     await this.audited(principal, document, 'read');
     return send(reply, document);

@@ -34,7 +34,7 @@ export class InvoicingModule implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    this.documents.register();
+    await this.documents.register();
     await this.archive.register();
     this.rights.registerExporter(this.invoicingRights);
     this.rights.registerEraser(this.invoicingRights);

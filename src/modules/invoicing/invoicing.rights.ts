@@ -11,6 +11,7 @@ import type {
   StatutoryPeriods,
 } from '@app/privacy';
 import type { EntityManager } from 'typeorm';
+import { lockSubject } from './invoice-documents.js';
 import { ACCOUNTING_VOUCHERS } from '../orders/index.js';
 import {
   CREDIT_NOTE_RECORD,
@@ -35,7 +36,12 @@ const BLOCK_REASON =
 export class InvoicingRights implements PersonalDataExporter, PersonalDataEraser {
   readonly name = 'invoicing';
 
-  async export(subjectId: string, manager: EntityManager): Promise<ExportSection> {
+  export(subjectId: string, manager: EntityManager): Promise<ExportSection> {
+    return this.exportMany([subjectId], manager);
+  }
+
+  /** `export` for several subject ids of one person, in one query. */
+  async exportMany(subjectIds: readonly string[], manager: EntityManager): Promise<ExportSection> {
     const documents: {
       id: string;
       kind: string;
@@ -44,8 +50,8 @@ export class InvoicingRights implements PersonalDataExporter, PersonalDataEraser
       issued_at: Date;
       sha256: string;
     }[] = await manager.query(
-      `select id, kind, number, format, issued_at, sha256 from invoice_document where subject_id = $1 order by issued_at, number, format`,
-      [subjectId],
+      `select id, kind, number, format, issued_at, sha256 from invoice_document where subject_id = any($1::text[]) order by issued_at, number, format`,
+      [[...subjectIds]],
     );
     return {
       activities: documents.length > 0 ? [INVOICE_ARCHIVE_ACTIVITY_ID] : [],
@@ -66,6 +72,7 @@ export class InvoicingRights implements PersonalDataExporter, PersonalDataEraser
   }
 
   async erase(subjectId: string, context: ErasureContext): Promise<ErasureOutcome[]> {
+    await lockSubject(context.manager, subjectId);
     const outcomes: ErasureOutcome[] = [];
     for (const [table, recordType] of [
       ['invoice_document', INVOICE_DOCUMENT_RECORD],

@@ -18,10 +18,15 @@ export const OUTBOUND_MESSAGE_RECORD = 'outbound_message';
 export class NotificationsRights implements PersonalDataExporter, PersonalDataEraser {
   readonly name = 'notifications';
 
-  async export(subjectId: string, manager: EntityManager): Promise<ExportSection> {
+  export(subjectId: string, manager: EntityManager): Promise<ExportSection> {
+    return this.exportMany([subjectId], manager);
+  }
+
+  /** `export` for several subject ids of one person, in one query per table. */
+  async exportMany(subjectIds: readonly string[], manager: EntityManager): Promise<ExportSection> {
     const messages = await manager
       .getRepository(OutboundMessage)
-      .find({ where: { subjectId }, order: { createdAt: 'ASC', id: 'ASC' } });
+      .find({ where: { subjectId: In([...subjectIds]) }, order: { createdAt: 'ASC', id: 'ASC' } });
     return {
       activities: [CUSTOMER_NOTIFICATIONS.id],
       categories: messages.length > 0 ? ['contact.email', 'identity.name', 'notification.content'] : [],

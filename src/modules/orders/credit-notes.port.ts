@@ -11,10 +11,7 @@ export interface CreditNoteRequest {
    * Amounts in the order's currency minor units, VAT computed per line.
    */
   lines?: { lineNo: number; quantity: number; amountCents: number; vatCents: number }[];
-  /**
-   * The delivery charge credited (a withdrawal of the last lines, § 357(2) BGB). It is also in `lines`,
-   * as the invoice lists it: the line after the last order line.
-   */
+  /** The delivery charge credited with the lines (a withdrawal of the last lines, § 357(2) BGB). */
   shipping?: { amountCents: number; vatCents: number };
 }
 

@@ -19,5 +19,6 @@ export { ORDER_NOTICES, ORDER_RECIPIENT, trackingLink } from './order-notices.js
 export { OrderParcels, type OrderParcel, type OrderParcelSource } from './order-tracking.js';
 export { OrderCreditNotes, type CreditNoteIssuer, type CreditNoteRequest } from './credit-notes.port.js';
 export { IssuedInvoices, type InvoiceRecord } from './invoices.js';
+export { INVOICE_RECORD } from './orders.rights.js';
 export type { InvoiceLine } from './invoice.entity.js';
 export { OptionalCustomerAuthGuard, OptionalCustomerId } from './optional-customer-auth.guard.js';

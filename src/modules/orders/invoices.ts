@@ -173,15 +173,17 @@ export class IssuedInvoices {
         vatNote: row.vat_note,
         buyerVatId: row.buyer_vat_id,
         buyerVatIdEvidence: row.buyer_vat_id_evidence,
-        shipping: row.shipping_method
-          ? {
-              method: row.shipping_method,
-              carrier: row.shipping_carrier,
-              amountCents: row.shipping_cents,
-              vatRateBp: row.shipping_vat_rate_bp,
-              vatCents: row.shipping_vat_cents,
-            }
-          : null,
+        // A charge without a method (orders placed before shipping methods existed) is still charged.
+        shipping:
+          row.shipping_method || row.shipping_cents > 0
+            ? {
+                method: row.shipping_method ?? '',
+                carrier: row.shipping_carrier,
+                amountCents: row.shipping_cents,
+                vatRateBp: row.shipping_vat_rate_bp,
+                vatCents: row.shipping_vat_cents,
+              }
+            : null,
       },
     };
   }

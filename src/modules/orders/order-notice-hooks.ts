@@ -54,8 +54,8 @@ export class OrderNoticeHooks {
           : {},
       );
     this.hooks.on('refunded', async (t) => {
-      // Refunded orders were all paid: the credit note reverses the invoice, in this same transaction.
-      // A return's refund has requested its own, for its lines (order-returns.ts).
+      // A staff refund of the whole order: the credit note reverses what the invoice still holds, in this
+      // same transaction. A return's refund requested its credit note for its lines already.
       if (!t.refund)
         await this.creditNotes.request({ orderId: t.orderId, reason: 'order refunded' }, t.manager);
       await refundNotice(t);

@@ -369,15 +369,11 @@ export class OrderReturns {
         [returnId, amountCents, vatCents, shipping?.amountCents ?? 0],
       );
       await this.log(manager, returnId, 'received', 'refunded', staff, null, ret.subject_id);
-      // The delivery charge is the invoice's line after the last order line (as the invoice lists it).
-      const shippingLine = shipping
-        ? [{ lineNo: Math.max(...items.map((i) => i.line_no)) + 1, quantity: 1, ...shipping }]
-        : [];
       await this.creditNotes.request(
         {
           orderId: ret.order_id,
           reason: `withdrawal ${ret.number}`,
-          lines: [...credited, ...shippingLine],
+          lines: credited,
           ...(shipping ? { shipping } : {}),
         },
         manager,

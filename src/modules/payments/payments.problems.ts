@@ -8,7 +8,9 @@ import type { PaymentMethod } from './payment-provider.port.js';
 /** The expected failures of the payments module, as problem+json. Ids and amounts only, never personal data. */
 
 export const orderNotPayable = (orderNumber: string, status: OrderStatus): ProblemException =>
-  conflict('order-not-payable', `Order ${orderNumber} is ${status} and cannot be paid.`, { status });
+  conflict('order-not-payable', `Order ${orderNumber} is ${status} and cannot be paid.`, {
+    orderStatus: status,
+  });
 
 export const orderAlreadyPaid = (orderNumber: string): ProblemException =>
   conflict('order-already-paid', `Order ${orderNumber} is paid already.`);

@@ -60,12 +60,17 @@ export class PaymentsRights implements PersonalDataExporter, PersonalDataEraser 
 
   constructor(@Inject(PAYMENTS_SETUP) private readonly setup: PaymentsSetup) {}
 
-  async export(subjectId: string, manager: EntityManager): Promise<ExportSection> {
+  export(subjectId: string, manager: EntityManager): Promise<ExportSection> {
+    return this.exportMany([subjectId], manager);
+  }
+
+  /** `export` for several subject ids of one person, in one query per table. */
+  async exportMany(subjectIds: readonly string[], manager: EntityManager): Promise<ExportSection> {
     const payments: PaymentExportRow[] = await manager.query(
       `select id, order_id, provider, method, provider_reference, capture_reference, status, amount_cents, currency,
               received_cents, created_at, succeeded_at
-         from payment where subject_id = $1 order by created_at`,
-      [subjectId],
+         from payment where subject_id = any($1::text[]) order by created_at`,
+      [[...subjectIds]],
     );
     const ids = payments.map((p) => p.id);
     const refunds: {
@@ -86,8 +91,8 @@ export class PaymentsRights implements PersonalDataExporter, PersonalDataEraser 
           );
     const mandates: MandateExportRow[] = await manager.query(
       `select id, payment_id, mandate_reference, creditor_id, iban_encrypted, iban_masked, account_holder, signed_at
-         from sepa_mandate where subject_id = $1 order by signed_at`,
-      [subjectId],
+         from sepa_mandate where subject_id = any($1::text[]) order by signed_at`,
+      [[...subjectIds]],
     );
     const events: {
       provider: string;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { AuditLog, ProcessingGuard } from '@app/privacy';
+import { UnitOfWork } from '@app/core';
+import { AuditLog, ProcessingGuard, RightsRegistry } from '@app/privacy';
 import { DataSource, Not, type EntityManager } from 'typeorm';
 import { conflict, notFound } from '../../common/problem/problem.js';
 import { customerSubject } from '../../common/subjects.js';
@@ -59,6 +60,8 @@ export class AddressBook {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly guard: ProcessingGuard,
     private readonly audit: AuditLog,
+    private readonly uow: UnitOfWork,
+    private readonly rights: RightsRegistry,
   ) {}
 
   async list(customerId: string): Promise<AddressDto[]> {
@@ -109,7 +112,7 @@ export class AddressBook {
   /** Rectification of one address (Art. 16), audited with the changed field names. */
   async update(customerId: string, id: string, dto: UpdateAddressDto): Promise<AddressDto> {
     const subjectId = customerSubject(customerId);
-    return this.dataSource.transaction(async (manager) => {
+    return this.uow.transaction(async (manager) => {
       // The person's own rectification is not stopped by a restriction (Art. 18(2), with their consent).
       await this.guard.assertMayProcess(REGISTRATION.id, subjectId, { manager, bySubjectsRequest: true });
       await manager.query('select 1 from customer where id = $1 for update', [customerId]);
@@ -127,6 +130,14 @@ export class AddressBook {
         activityId: REGISTRATION.id,
         action: 'rectify',
         fields: changed.map((f) => `address.${f}`),
+      });
+      // Art. 19: the recipients that received the data are told, in this transaction.
+      await this.rights.rectified({
+        subjectId,
+        activityId: REGISTRATION.id,
+        fields: changed
+          .filter((f) => f !== 'isDefaultDelivery' && f !== 'isDefaultBilling')
+          .map((f) => `address.${f}`),
       });
       return toAddress(saved);
     });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { AuditLog, ProcessingGuard } from '@app/privacy';
+import { UnitOfWork } from '@app/core';
+import { AuditLog, ProcessingGuard, RightsRegistry } from '@app/privacy';
 import { DataSource, Not, type EntityManager } from 'typeorm';
 import { hashPassword, verifyPassword } from '../../common/auth/passwords.js';
 import { unauthorized } from '../../common/auth/token.service.js';
@@ -61,6 +62,8 @@ export class ProfileService {
     private readonly sessions: CustomerSessions,
     private readonly auth: CustomerAuth,
     private readonly limiter: RateLimiter,
+    private readonly uow: UnitOfWork,
+    private readonly rights: RightsRegistry,
   ) {}
 
   async get(customerId: string): Promise<ProfileDto> {
@@ -90,7 +93,7 @@ export class ProfileService {
       }
     }
     try {
-      return await this.dataSource.transaction(async (manager) => {
+      return await this.uow.transaction(async (manager) => {
         // The person's own rectification: a restriction (Art. 18(1)(a)) waits for exactly this.
         await this.guard.assertMayProcess(REGISTRATION.id, subjectId, { manager, bySubjectsRequest: true });
         const customer = await this.locked(manager, customerId);
@@ -121,6 +124,8 @@ export class ProfileService {
           action: 'rectify',
           fields: changed,
         });
+        // Art. 19: the recipients that received the data are told, in this transaction.
+        await this.rights.rectified({ subjectId, activityId: REGISTRATION.id, fields: changed });
         if (addressChanged) {
           await this.outbox.notify(
             { template: NOTICES.emailChanged, recipient: { kind: CUSTOMER_RECIPIENT, id: customerId } },

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
 import { sha256 } from '../registry/canonical-json.js';
 import { ConsentEvent } from './consent-event.entity.js';
 
@@ -88,10 +88,11 @@ export class ConsentLedger {
   }
 
   /** The full history (for the Art. 15 answer and as proof of consent). */
-  async history(subjectId: string, manager?: EntityManager): Promise<ConsentEvent[]> {
+  async history(subjectId: string | readonly string[], manager?: EntityManager): Promise<ConsentEvent[]> {
+    const ids = typeof subjectId === 'string' ? [subjectId] : [...subjectId];
     return (manager ?? this.dataSource.manager)
       .getRepository(ConsentEvent)
-      .find({ where: { subjectId }, order: { id: 'ASC' } });
+      .find({ where: { subjectId: In(ids) }, order: { id: 'ASC' } });
   }
 
   private latest(subjectId: string, purpose: string, manager?: EntityManager): Promise<ConsentEvent | null> {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
 import { RETENTION_PURPOSE } from '../declarations.js';
 import { ProcessingRefused } from '../errors.js';
 import { BlockedRecordEntity } from './retention.entities.js';
@@ -127,6 +127,14 @@ export class BlockedRecords {
   }
 
   /** Every block on the subject's records (for the Art. 15 answer: what is kept, why, until when). */
+  /** The blocked records of several subject ids (one person), in one query. */
+  async forSubjects(subjectIds: readonly string[], manager?: EntityManager): Promise<BlockedRecord[]> {
+    const rows = await this.manager(manager)
+      .getRepository(BlockedRecordEntity)
+      .find({ where: { subjectId: In([...subjectIds]) }, order: { recordType: 'ASC', recordId: 'ASC' } });
+    return rows.map(toBlocked);
+  }
+
   async forSubject(subjectId: string, manager?: EntityManager): Promise<BlockedRecord[]> {
     const rows = await this.manager(manager)
       .getRepository(BlockedRecordEntity)

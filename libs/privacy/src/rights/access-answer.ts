@@ -115,7 +115,7 @@ export class AccessAnswerComposer {
     const [copy, disclosures, consents] = await Promise.all([
       this.rights.exportSubjects(subjectIds),
       this.discloser.disclosuresAbout(subjectIds),
-      Promise.all(subjectIds.map((id) => this.consent.history(id))).then((h) => h.flat()),
+      this.consent.history(subjectIds),
     ]);
 
     // The activities that concern this person: those their records, disclosures and consents belong to.

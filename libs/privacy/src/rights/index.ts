@@ -13,6 +13,8 @@ export {
   type RecipientNotice,
   type RecipientNoticeKind,
   type RecipientNotifier,
+  type Rectification,
+  type RectificationListener,
   type RightsHooks,
   type SubjectExport,
   type SubjectExportSection,

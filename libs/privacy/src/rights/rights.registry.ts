@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { PersonalDataEraser, PersonalDataExporter, RecipientNotifier } from './rights.contracts.js';
+import type {
+  PersonalDataEraser,
+  PersonalDataExporter,
+  RecipientNotifier,
+  Rectification,
+  RectificationListener,
+} from './rights.contracts.js';
 
 /**
  * Where modules register their exporter and eraser, from their own `onModuleInit`:
@@ -17,6 +23,7 @@ export class RightsRegistry {
   private readonly exporterByName = new Map<string, PersonalDataExporter>();
   private readonly eraserByName = new Map<string, PersonalDataEraser>();
   private readonly notifierByRecipient = new Map<string, RecipientNotifier>();
+  private readonly rectificationListeners: RectificationListener[] = [];
 
   registerExporter(exporter: PersonalDataExporter): void {
     if (!exporter.name) throw new Error('a PersonalDataExporter needs a name');
@@ -43,6 +50,20 @@ export class RightsRegistry {
   /** Undefined when no module can reach the recipient: the notice is then left to the privacy officer. */
   recipientNotifier(recipientId: string): RecipientNotifier | undefined {
     return this.notifierByRecipient.get(recipientId);
+  }
+
+  /** Who hears of rectifications (the module that sends the Art. 19 notices). */
+  onRectification(listener: RectificationListener): void {
+    this.rectificationListeners.push(listener);
+  }
+
+  /**
+   * A module rectified a person's data: call it inside the transaction that wrote the change (a
+   * UnitOfWork transaction, which the listeners join), so the notices commit or roll back with it.
+   */
+  async rectified(rectification: Rectification): Promise<void> {
+    if (rectification.fields.length === 0) return;
+    for (const listener of this.rectificationListeners) await listener(rectification);
   }
 
   /** In registration order. */

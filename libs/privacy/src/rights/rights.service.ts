@@ -53,12 +53,16 @@ export class RightsService {
     if (subjectIds.length === 0) throw new Error('exportSubjects needs at least one subject id');
     const result = await this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       await manager.query('set transaction read only');
-      const blocks = (await Promise.all(subjectIds.map((id) => this.blocked.forSubject(id, manager)))).flat();
+      const blocks = await this.blocked.forSubjects(subjectIds, manager);
       const blockOf = new Map(blocks.map((b) => [`${b.recordType}\u0000${b.recordId}`, b]));
       const sections: SubjectExportSection[] = [];
       for (const exporter of this.registry.exporters()) {
         const parts: ExportSection[] = [];
-        for (const id of subjectIds) parts.push(await exporter.export(id, manager));
+        if (exporter.exportMany && subjectIds.length > 1) {
+          parts.push(await exporter.exportMany(subjectIds, manager));
+        } else {
+          for (const id of subjectIds) parts.push(await exporter.export(id, manager));
+        }
         sections.push({
           exporter: exporter.name,
           activities: [...new Set(parts.flatMap((p) => p.activities))],

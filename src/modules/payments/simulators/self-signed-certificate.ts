@@ -105,7 +105,9 @@ export function createCertificate(
   const issuerName = options.issuer ? name(options.issuer.commonName, options.issuer.organisation) : subject;
   const signingKey = options.issuer?.privateKey ?? privateKey;
   const serial = randomBytes(16);
-  serial[0] &= 0x7f;
+  // Positive and never starting with a zero byte: DER wants the shortest INTEGER, and a leading 0x00
+  // before a byte below 0x80 is "illegal padding" (one certificate in 256 failed to parse).
+  serial[0] = (serial[0] & 0x7f) | 0x40;
   const usage = options.ca
     ? KEY_USAGE_CA
     : options.keyUsage === 'encipherment'
