@@ -53,7 +53,9 @@ describe('hostile JSON is refused while parsing, on every route', () => {
         const body = res.json<{ type: string; detail: string }>();
         expect(body.type).toMatch(/unacceptable-json|malformed-json/);
         expect(body.detail).toMatch(detail);
-        expect(elapsed).toBeLessThan(1_000);
+        // Refused before any validator recursion: well under a second on an idle machine; the bound leaves
+        // room for a loaded CI runner (a recursing validator takes far longer, or overflows the stack).
+        expect(elapsed).toBeLessThan(2_000);
       }
     });
   }

@@ -105,6 +105,9 @@ export function isDatabaseUnavailable(error: unknown): boolean {
       cause?: unknown;
     };
     if (typeof code === 'string' && (DB_UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true;
+    // TypeORM releases a query runner whose connection broke (its client's 'error' event); the next
+    // statement of that transaction, or its COMMIT, then fails with this. The server rolled it back.
+    if ((e as { name?: unknown }).name === 'QueryRunnerAlreadyReleasedError') return true;
     if (typeof message === 'string' && DB_UNAVAILABLE_MESSAGES.test(message)) return true;
     e = driverError ?? cause;
   }
