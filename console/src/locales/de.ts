@@ -45,6 +45,11 @@ export const de: Record<string, string> = {
     'Pickliste: jeden Artikel abhaken, wenn er im Paket ist',
   'Start picking': 'Kommissionieren beginnen',
   'Mark as packed': 'Als gepackt melden',
+  'Serial numbers of {{sku}}': 'Seriennummern von {{sku}}',
+  'Piece {{n}}': 'Stück {{n}}',
+  'Scan the serial number of piece {{n}} of {{sku}}': 'Seriennummer von Stück {{n}} von {{sku}} scannen',
+  'Scan the serial number of every device piece before packing ({{count}} left).':
+    'Vor dem Packen die Seriennummer jedes Geräts scannen (noch {{count}}).',
   'Hand to carrier': 'An Versanddienst übergeben',
   'Mark as delivered': 'Als zugestellt melden',
   'Print packing slip': 'Lieferschein drucken',

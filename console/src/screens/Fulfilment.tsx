@@ -10,6 +10,7 @@ import {
   Table,
   Tabs,
   Text,
+  TextInput,
   Title,
 } from '@mantine/core';
 import { useState } from 'react';
@@ -35,8 +36,86 @@ interface StaffOrder {
   number: string;
   status: string;
   createdAt?: string;
-  items?: { sku: string; name: string; quantity: number }[];
+  items?: {
+    lineNo?: number;
+    sku: string;
+    name: string;
+    quantity: number;
+    tracksSerials?: boolean;
+    serials?: string[];
+  }[];
   deliveryAddress?: Address;
+}
+
+type Item = NonNullable<StaffOrder['items']>[number];
+
+/** A GS1 UDI is printed with its application identifiers in brackets, a HIBCC one starts with `+`. */
+const serialKind = (value: string): 'udi' | 'serial' => (/^[(+]/.test(value.trim()) ? 'udi' : 'serial');
+
+/** Pieces of device lines still without a serial number. */
+const missingSerials = (items: Item[] | undefined): number =>
+  (items ?? []).reduce(
+    (n, i) => n + (i.tracksSerials ? Math.max(i.quantity - (i.serials?.length ?? 0), 0) : 0),
+    0,
+  );
+
+/**
+ * One scan field per piece of a device line (a hand scanner types the code and sends Enter, which
+ * submits it). Scanned pieces show their serial; the API's problem+json is shown when it refuses one.
+ */
+function SerialScan({ orderId, item, onScanned }: { orderId: string; item: Item; onScanned: () => void }) {
+  const { t } = useTranslation();
+  const [value, setValue] = useState('');
+  const action = useAction();
+  const scanned = item.serials ?? [];
+  const left = Math.max(item.quantity - scanned.length, 0);
+
+  async function submit() {
+    const serial = value.trim();
+    if (!serial || item.lineNo === undefined) return;
+    const ok = await action.run(() =>
+      post(`/api/v1/admin/orders/${orderId}/serials`, {
+        lines: [{ lineNo: item.lineNo, serials: [{ value: serial, kind: serialKind(serial) }] }],
+      }),
+    );
+    if (ok) {
+      setValue('');
+      onScanned();
+    }
+  }
+
+  return (
+    <Stack gap={4} data-testid="serial-scan">
+      <Text size="sm" fw={500}>
+        {t('Serial numbers of {{sku}}', { sku: item.sku })} ({scanned.length}/{item.quantity})
+      </Text>
+      {scanned.map((serial, n) => (
+        <Text key={serial} size="sm" data-testid="scanned-serial">
+          {t('Piece {{n}}', { n: n + 1 })}: {serial}
+        </Text>
+      ))}
+      {left > 0 && (
+        <TextInput
+          label={t('Scan the serial number of piece {{n}} of {{sku}}', {
+            n: scanned.length + 1,
+            sku: item.sku,
+          })}
+          value={value}
+          autoComplete="off"
+          spellCheck={false}
+          readOnly={action.busy}
+          onChange={(e) => setValue(e.currentTarget.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') {
+              e.preventDefault();
+              void submit();
+            }
+          }}
+        />
+      )}
+      <Problem error={action.error} />
+    </Stack>
+  );
 }
 
 interface Shipment {
@@ -195,6 +274,7 @@ function OrderDetail({ id, onBack }: { id: string; onBack: () => void }) {
   const next = o ? NEXT[o.status] : undefined;
   const allPicked = Boolean(o?.items?.every((item) => picked[item.sku]));
   const needsPicking = o?.status === 'picking';
+  const serialsLeft = needsPicking ? missingSerials(o?.items) : 0;
 
   async function move(to: string) {
     if (await action.run(() => post(`/api/v1/admin/orders/${id}/transitions`, { to }))) {
@@ -250,6 +330,17 @@ function OrderDetail({ id, onBack }: { id: string; onBack: () => void }) {
                       </Text>
                     ),
                   )}
+                  {needsPicking &&
+                    o.items
+                      ?.filter((item) => item.tracksSerials)
+                      .map((item) => (
+                        <SerialScan
+                          key={`serials-${item.sku}`}
+                          orderId={o.id}
+                          item={item}
+                          onScanned={() => void order.reload()}
+                        />
+                      ))}
                 </Stack>
               </Paper>
             </div>
@@ -258,7 +349,7 @@ function OrderDetail({ id, onBack }: { id: string; onBack: () => void }) {
                 <Button
                   size="md"
                   loading={action.busy}
-                  disabled={needsPicking && !allPicked}
+                  disabled={needsPicking && (!allPicked || serialsLeft > 0)}
                   onClick={() => void move(next.to)}
                 >
                   {t(next.label)}
@@ -270,6 +361,13 @@ function OrderDetail({ id, onBack }: { id: string; onBack: () => void }) {
             </Group>
             {needsPicking && !allPicked && (
               <Alert color="gray">{t('Tick every item before marking the order as packed.')}</Alert>
+            )}
+            {serialsLeft > 0 && (
+              <Alert color="gray" data-testid="serials-missing">
+                {t('Scan the serial number of every device piece before packing ({{count}} left).', {
+                  count: serialsLeft,
+                })}
+              </Alert>
             )}
             <ShipmentsOfOrder orderId={o.id} version={version} onRefresh={() => setVersion((v) => v + 1)} />
           </Stack>
