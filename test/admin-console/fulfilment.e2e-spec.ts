@@ -234,6 +234,7 @@ describeInBrowser('the staff console: the packing bench', () => {
     await page.keyboard.type('(01)04012345678901(21)CONSOLE-1');
     await page.keyboard.press('Enter');
     await field(2).waitFor();
+    await screenshot(page, 'fulfilment-serials');
     await page.keyboard.type('CONSOLE-2');
     await page.keyboard.press('Enter');
     await page.getByTestId('scanned-serial').nth(1).waitFor();
@@ -242,7 +243,6 @@ describeInBrowser('the staff console: the packing bench', () => {
       'Piece 2: CONSOLE-2',
     ]);
     expect(await page.getByTestId('serials-missing').count()).toBe(0);
-    await screenshot(page, 'fulfilment-serials');
 
     // Both pieces scanned: the order is packed, and the serials are on record for a recall.
     await packed.click();
