@@ -101,6 +101,7 @@ describeInBrowser("the staff console: who received a person's data (disclosure l
       [`customer:${customer.id}`],
     );
     expect(audited).toEqual([{ actor_id: officer.id, activity_id: 'data-subject-rights' }]);
+    await page.locator('[data-loading]').first().waitFor({ state: 'detached' });
     await screenshot(page, 'privacy-disclosures');
     expectClean();
     await close();
