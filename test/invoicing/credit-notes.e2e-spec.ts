@@ -191,6 +191,27 @@ describe('credit notes (Rechnungskorrektur)', () => {
     expect(text).toContain('Gesamtbetrag / Total: -1.297,00 EUR');
   });
 
+  it('works off the credit notes requested before an issuer was registered (the accountant’s worklist)', async () => {
+    const order = await paidOrder();
+    // A request from before the invoicing module was deployed: no credit note, no number.
+    await t.db.query(
+      `insert into credit_note_request (order_id, reason) values ($1, 'order cancelled (shop)')`,
+      [order.id],
+    );
+    expect(await t.app.get(OrderCreditNotes).issueOpen()).toBe(1);
+    const { rows } = await t.db.query<{ credit_note_number: string }>(
+      'select credit_note_number from credit_note_request where order_id = $1',
+      [order.id],
+    );
+    expect(rows[0].credit_note_number).toMatch(/^RK-/);
+    const credit = await t.db.query('select total_cents, invoice_number from credit_note where number = $1', [
+      rows[0].credit_note_number,
+    ]);
+    expect(credit.rows).toEqual([{ total_cents: -140_400, invoice_number: order.invoiceNumber }]);
+    // Nothing open any more.
+    expect(await t.app.get(OrderCreditNotes).issueOpen()).toBe(0);
+  });
+
   it('blocks the documents on erasure, also those rendered after it: gone for staff, readable by admin only for statutory retention', async () => {
     const rendered = await paidOrder();
     // Rendered before the erasure (the buyer looked at the invoice) …

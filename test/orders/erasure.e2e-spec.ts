@@ -119,7 +119,7 @@ describe('erasure of a customer with orders', () => {
     expect(
       (await t.inject({ url: `/api/v1/shop/orders/${order.id}`, headers: anna.headers })).statusCode,
     ).toBe(404);
-    await expect(machine.transition(order.id, 'picking')).rejects.toMatchObject({ slug: 'not-found' });
+    await expect(machine.transition(order.id, 'picking')).rejects.toMatchObject({ code: 'not-found' });
     const blocked = t.app.get(BlockedRecords);
     await expect(blocked.assertReadable('order', order.id, 'order-processing')).rejects.toMatchObject({
       reason: 'blocked',

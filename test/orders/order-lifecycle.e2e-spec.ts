@@ -231,7 +231,7 @@ describe('the order state machine, payments and invoices', () => {
           amountCents: order.totalCents - 1,
           currency: 'EUR',
         }),
-      ).rejects.toMatchObject({ slug: 'payment-mismatch' });
+      ).rejects.toMatchObject({ code: 'payment-mismatch' });
       await expect(
         machine.markPaid(order.id, {
           provider: 'stripe',
@@ -239,7 +239,7 @@ describe('the order state machine, payments and invoices', () => {
           amountCents: order.totalCents,
           currency: 'CHF',
         }),
-      ).rejects.toMatchObject({ slug: 'payment-mismatch' });
+      ).rejects.toMatchObject({ code: 'payment-mismatch' });
       expect(await statusOf(order.id)).toBe('placed');
       const { rows } = await t.db.query('select count(*)::int as n from invoice where order_id = $1', [
         order.id,
@@ -267,7 +267,7 @@ describe('the order state machine, payments and invoices', () => {
     it('refuses a second, different payment of a paid order with 409', async () => {
       const order = await newOrder();
       await pay(order, 'pi_first');
-      await expect(pay(order, 'pi_second')).rejects.toMatchObject({ slug: 'already-paid' });
+      await expect(pay(order, 'pi_second')).rejects.toMatchObject({ code: 'already-paid' });
     });
 
     it('lets an admin record a bank transfer, issuing the invoice', async () => {

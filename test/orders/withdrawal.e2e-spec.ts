@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { ReturnRefunds, type ReturnRefundJob } from '../../src/modules/payments/return-refunds.js';
 import { businessCustomer, pay } from '../invoicing/invoicing-fixtures.js';
 import {
+  ADDRESS,
   eventually,
   placeCustomerOrder,
   placeGuestOrder,
@@ -203,14 +204,40 @@ describe('withdrawal and returns', () => {
   });
 
   it('shares a line’s VAT out by pieces and refunds the delivery charge with the last pieces', async () => {
-    const order = await placeGuestOrder(w.t, 'card', 3);
-    await w.t.db.query(
-      `update shop_order set shipping_cents = 490, shipping_vat_cents = 78,
-      total_cents = total_cents + 490, vat_cents = vat_cents + 78, subtotal_cents = subtotal_cents + 412
-      where id = $1`,
-      [order.id],
-    );
-    await deliveredCardOrder({ ...order, totalCents: order.totalCents + 490 });
+    // Three of each, sent by Hermes at a flat 4.95 (VAT 0.79 at 19 %), placed through the checkout.
+    const email = `guest.${randomUUID().slice(0, 8)}@example.org`;
+    const placed = await w.t.inject({
+      method: 'POST',
+      url: '/api/v1/shop/orders',
+      headers: { 'idempotency-key': randomUUID() },
+      payload: {
+        email,
+        items: [
+          { sku: 'PAY-TEST-A', quantity: 3 },
+          { sku: 'PAY-TEST-B', quantity: 3 },
+        ],
+        deliveryAddress: ADDRESS,
+        paymentMethod: 'card',
+        shippingMethod: 'hermes-parcel',
+      },
+    });
+    expect(placed.statusCode).toBe(201);
+    const body = placed.json<{
+      id: string;
+      number: string;
+      totalCents: number;
+      currency: string;
+      accessToken: string;
+    }>();
+    const order: PlacedOrder = { ...body, email, headers: { 'x-order-token': body.accessToken } };
+    const [{ shipping_cents: shippingCents, shipping_vat_cents: shippingVat }] = (
+      await w.t.db.query<{ shipping_cents: number; shipping_vat_cents: number }>(
+        'select shipping_cents, shipping_vat_cents from shop_order where id = $1',
+        [order.id],
+      )
+    ).rows;
+    expect(shippingCents).toBe(495);
+    await deliveredCardOrder(order);
     const [lineA, lineB] = await itemsOf(order.id);
     const first = (await withdraw(order, [{ lineNo: 1, quantity: 1 }])).json<{ id: string }>();
     await receive(first.id, [{ lineNo: 1, disposition: 'restock' }]);
@@ -232,11 +259,19 @@ describe('withdrawal and returns', () => {
       refundVatCents: number;
       shippingRefundCents: number;
     }>();
-    expect(all.shippingRefundCents).toBe(490);
+    expect(all.shippingRefundCents).toBe(shippingCents);
     // Together, the two refunds give back exactly the order's total and its VAT.
-    expect(one.refundCents + all.refundCents).toBe(order.totalCents + 490);
-    expect(one.refundVatCents + all.refundVatCents).toBe(lineA.vat_cents + lineB.vat_cents + 78);
+    expect(one.refundCents + all.refundCents).toBe(order.totalCents);
+    expect(one.refundVatCents + all.refundVatCents).toBe(lineA.vat_cents + lineB.vat_cents + shippingVat);
     expect(await statusOf(order.id)).toBe('refunded');
+    // The invoicing module's credit notes for the two returns reverse the whole invoice, shipping included.
+    const { rows: notes } = await w.t.db.query<{ total: number; vat: number }>(
+      'select sum(total_cents)::int as total, sum(vat_cents)::int as vat from credit_note where order_id = $1',
+      [order.id],
+    );
+    expect(notes).toEqual([
+      { total: -order.totalCents, vat: -(lineA.vat_cents + lineB.vat_cents + shippingVat) },
+    ]);
   });
 
   it('refuses a withdrawal after 14 days, of a line never bought, or of too many pieces, changing nothing', async () => {

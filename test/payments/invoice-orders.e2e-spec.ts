@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { InvoiceDocuments, RENDER_JOB } from '../../src/modules/invoicing/invoice-documents.js';
 import { InvoiceOrders } from '../../src/modules/orders/invoice-orders.js';
 import {
   placeGuestOrder,
@@ -114,6 +115,23 @@ describe('orders on invoice: released, shipped before payment, dunned, paid from
     const released = await orderRow(order.id);
     expect(released).toMatchObject({ status: 'awaiting_payment', due: berlinDate(14), invoices: 1 });
     expect(released.released_at).not.toBeNull();
+    // The invoice document (PDF) is rendered by the invoicing job enqueued with the release, once.
+    const documents = async () =>
+      (
+        await w.t.db.query<{ n: number }>(
+          `select count(*)::int as n from invoice_document where order_id = $1 and kind = 'invoice'`,
+          [order.id],
+        )
+      ).rows[0].n;
+    const { rows: renderJobs } = await w.t.db.query(
+      `select 1 from pgboss.job where name = $1 and data->>'orderId' = $2`,
+      [RENDER_JOB, order.id],
+    );
+    expect(renderJobs).toHaveLength(1);
+    const renderer = w.t.app.get(InvoiceDocuments);
+    expect(await renderer.ensure({ kind: 'invoice', orderId: order.id })).toBe(true);
+    expect(await renderer.ensure({ kind: 'invoice', orderId: order.id })).toBe(true);
+    expect(await documents()).toBe(1);
 
     for (const to of ['picking', 'packed', 'handed_to_carrier'])
       expect((await staffMove(order.id, to)).statusCode).toBe(200);
@@ -140,6 +158,7 @@ describe('orders on invoice: released, shipped before payment, dunned, paid from
     expect(paid.status).toBe('handed_to_carrier');
     expect(paid.paid_at).not.toBeNull();
     expect(paid.invoices).toBe(1);
+    expect(await documents()).toBe(1);
     expect((await orderRow(other.id)).paid_at).toBeNull();
     const { rows: payments } = await w.t.db.query<{ status: string }>(
       'select status from payment where order_id = $1',
@@ -220,7 +239,7 @@ describe('orders on invoice: released, shipped before payment, dunned, paid from
       camt([{ ref: `BANK-${randomUUID()}`, amountCents: order.totalCents, text: order.number }]),
     );
     expect(res.json<{ entries: { outcome: string }[] }>().entries[0].outcome).toBe('paid');
-    expect(await orderRow(order.id)).toMatchObject({ status: 'paid' });
+    expect(await orderRow(order.id)).toMatchObject({ status: 'paid', invoices: 1 });
     expect(mine(await dunning.sweep(day(31)))).toEqual([]);
   });
 

@@ -207,6 +207,10 @@ export class Analyses {
     reason: 'practice-read' | 'practice-report',
   ): Promise<AnalysisView> {
     const row = await this.row(analysisId, device.practiceId);
+    // The analysis consent withdrawn (through a privacy request; shredded by the next sweep): gone for
+    // the practice at once, before anything is decrypted.
+    if (!(await this.ledger.isGranted(deviceSubject(row.subject_id), DEVICE_ANALYSIS_ACTIVITY_ID)))
+      throw new NotFoundError('Analysis');
     const { payload } = await this.decrypt(row, reason, false);
     await this.dataSource.query(
       'update device_analysis set delivered_at = coalesce(delivered_at, now()) where id = $1',
@@ -313,6 +317,39 @@ export class Analyses {
   }
 
   /**
+   * Crypto-shreds at once and deletes the rows right after: the data key is destroyed in the caller's
+   * transaction (from its commit on nothing of the subject can be decrypted, and every read answers 404),
+   * the rows and their megabytes of ciphertext are deleted after the commit in a transaction of their own.
+   * If the process dies in between, the retention sweep deletes subjects left without a key.
+   */
+  async shredNow(subjectUuid: string, manager: EntityManager): Promise<void> {
+    await this.keys.destroy([subjectUuid], manager);
+    // Not awaited by the transaction: the answer goes out when the key's deletion has committed.
+    this.uow.afterCommit(() => {
+      setImmediate(() => {
+        this.purgeKeyless([subjectUuid]).catch((error: unknown) =>
+          this.logger.error(
+            `deleting the rows of a shredded device subject failed (the sweep retries): ${error instanceof Error ? error.message : String(error)}`,
+          ),
+        );
+      });
+    });
+  }
+
+  /** Deletes subjects (and by cascade their analyses and samples) whose data key is gone. */
+  async purgeKeyless(
+    subjectUuids: string[],
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<void> {
+    if (subjectUuids.length === 0) return;
+    await manager.query(
+      `delete from device_subject s where s.id = any($1::uuid[])
+          and not exists (select 1 from device_keys.subject_key k where k.subject_id = s.id)`,
+      [subjectUuids],
+    );
+  }
+
+  /**
    * The patient withdraws a consent at the practice. Withdrawing `device-analysis` crypto-shreds the
    * subject (the improvement consent ends with it); withdrawing `device-improvement` removes the
    * subject's statistics samples, and kept images fall back to the image retention.
@@ -346,7 +383,7 @@ export class Analyses {
         if (event) withdrawn.push(purpose);
       }
       if (all) {
-        await this.shred(subject.id, manager);
+        await this.shredNow(subject.id, manager);
         return { withdrawn, shredded: true };
       }
       await manager.query('delete from device_improvement_sample where subject_id = $1', [subject.id]);
@@ -372,7 +409,8 @@ export class Analyses {
     // Another practice's patient: the device must create a new reference (never says whose it is).
     if (existing.practice_id !== practiceId) throw new ReferenceTakenError();
     const key = await this.keys.find(existing.id, manager);
-    if (!key) throw new Error('a device subject without a data key');
+    // Shredded a moment ago, its rows not yet deleted: the reference is not usable any more.
+    if (!key) throw new ReferenceTakenError();
     return { subjectUuid: existing.id, key };
   }
 

@@ -117,7 +117,8 @@ export const DEVICE_ANALYSIS = defineActivity({
       kind: 'event',
       event: 'analysis consent withdrawn or erasure requested',
       graceDays: 0,
-      description: 'Crypto-shredded at once: the data key is destroyed and every row deleted.',
+      description:
+        'Crypto-shredded at once: the data key is destroyed, and every row is deleted right after (at the latest by the next retention sweep).',
     },
   ],
   measures: MEASURES,

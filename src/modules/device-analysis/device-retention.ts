@@ -28,22 +28,24 @@ export class DeviceRetention {
 
   /**
    * Subjects whose device-analysis consent was withdrawn elsewhere than at the device (a privacy request;
-   * the device route shreds at once): crypto-shredded by the next sweep. Walks every subject through the
-   * consent ledger, a page at a time.
+   * the device route shreds at once), and subjects whose key is gone but whose rows are still there (a
+   * shred whose deletion after the commit did not run): crypto-shredded by the next sweep. Walks every
+   * subject through the consent ledger, a page at a time.
    */
   async findWithdrawnSubjects(now: Date, manager: EntityManager): Promise<DueRecord[]> {
     void now;
     const due: DueRecord[] = [];
-    await this.walk<{ id: string; created_at: Date }>(
+    await this.walk<{ id: string; created_at: Date; has_key: boolean }>(
       manager,
-      'select id, created_at from device_subject where id > $1 order by id limit $2',
+      `select s.id, s.created_at, exists (select 1 from device_keys.subject_key k where k.subject_id = s.id) as has_key
+         from device_subject s where s.id > $1 order by s.id limit $2`,
       async (row) => {
         const state = await this.ledger.state(
           `device-subject:${row.id}`,
           DEVICE_ANALYSIS_ACTIVITY_ID,
           manager,
         );
-        if (!state.granted && state.since !== undefined)
+        if ((!state.granted && state.since !== undefined) || !row.has_key)
           due.push({ recordId: row.id, subjectId: `device-subject:${row.id}`, occurredAt: row.created_at });
         return due.length < BATCH;
       },

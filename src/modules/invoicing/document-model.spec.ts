@@ -22,6 +22,7 @@ const invoice = (overrides: Partial<InvoiceRecord['charges']> = {}): InvoiceReco
   orderNumber: 'SO-2026-000001',
   subjectId: 'customer:x',
   issuedAt: new Date('2026-12-06T10:00:00Z'),
+  orderPaidAt: new Date('2026-12-06T10:00:00Z'),
   paymentMethod: 'card',
   currency: 'EUR',
   subtotalCents: 100_000 + 20_000 + 496,
@@ -88,6 +89,14 @@ describe('document model', () => {
     expect(model.grossCents).toBe(140_990);
     expect(model.categoryCode).toBe('S');
     expect(model.notes).toEqual([]);
+  });
+
+  it('is paid when the order was paid in the issuing transaction, due when issued on release before payment', () => {
+    expect(invoiceModel(invoice(), seller).paid).toBe(true);
+    expect(invoiceModel({ ...invoice(), orderPaidAt: null }, seller).paid).toBe(false);
+    expect(invoiceModel({ ...invoice(), orderPaidAt: new Date('2026-12-20T10:00:00Z') }, seller).paid).toBe(
+      false,
+    );
   });
 
   it('refuses an invoice whose lines do not add up to its totals', () => {

@@ -60,6 +60,8 @@ export interface DocumentModel {
   subjectId: string;
   currency: string;
   paymentMethod: string;
+  /** Whether the order was paid when the invoice was issued (else the total is due). */
+  paid: boolean;
   seller: Seller;
   buyer: Buyer;
   /** Whether the buyer is a business (net prices): decides whether an e-invoice is issued. */
@@ -180,6 +182,8 @@ export function invoiceModel(invoice: InvoiceRecord, seller: Seller): DocumentMo
     subjectId: invoice.subjectId,
     currency: invoice.currency,
     paymentMethod: invoice.paymentMethod,
+    // Paid in the issuing transaction (same timestamp) or before: nothing is due.
+    paid: invoice.orderPaidAt !== null && invoice.orderPaidAt.getTime() <= invoice.issuedAt.getTime(),
     seller,
     buyer: buyerOf(invoice),
     business: !invoice.charges.pricesIncludeVat,

@@ -60,8 +60,9 @@ export interface EInvoiceOptions {
 
 /**
  * The invoice or credit note as EN 16931 data, in @e-invoice-eu/core's internal format (UBL element names as
- * JSON). Built from the same model as the PDF, so both carry the same amounts. The invoice was
- * issued when it was paid: everything is prepaid (BT-113) and nothing is due (BT-115).
+ * JSON). Built from the same model as the PDF, so both carry the same amounts. An invoice issued
+ * when its order was paid is prepaid (BT-113) with nothing due (BT-115); one issued on release of an
+ * order on invoice has the total due.
  */
 export function eInvoiceData(model: DocumentModel, options: EInvoiceOptions): Invoice {
   const credit = model.kind === 'credit-note';
@@ -177,7 +178,9 @@ export function eInvoiceData(model: DocumentModel, options: EInvoiceOptions): In
       'cac:PaymentTerms': {
         'cbc:Note': credit
           ? 'Erstattung auf das Zahlungsmittel der Bestellung / Refunded to the payment method of the order.'
-          : 'Bezahlt / Paid in full.',
+          : model.paid
+            ? 'Bezahlt / Paid in full.'
+            : 'Zahlbar ohne Abzug / Payable without deduction.',
       },
       'cac:TaxTotal': [
         {
@@ -199,10 +202,11 @@ export function eInvoiceData(model: DocumentModel, options: EInvoiceOptions): In
         'cbc:TaxExclusiveAmount@currencyID': currency,
         'cbc:TaxInclusiveAmount': amount(model.grossCents),
         'cbc:TaxInclusiveAmount@currencyID': currency,
-        // An invoice was paid when issued; a credit note's amount is owed to the buyer (the refund).
-        'cbc:PrepaidAmount': amount(credit ? 0 : model.grossCents),
+        // Paid when issued: nothing due; issued on release (invoice, direct debit): the total is due; a
+        // credit note's amount is owed to the buyer (the refund).
+        'cbc:PrepaidAmount': amount(model.paid && !credit ? model.grossCents : 0),
         'cbc:PrepaidAmount@currencyID': currency,
-        'cbc:PayableAmount': amount(credit ? model.grossCents : 0),
+        'cbc:PayableAmount': amount(model.paid && !credit ? 0 : model.grossCents),
         'cbc:PayableAmount@currencyID': currency,
       },
       'cac:InvoiceLine': model.lines.map((line) => ({

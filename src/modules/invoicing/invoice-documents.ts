@@ -11,6 +11,7 @@ import {
   OrderTransitionHooks,
   type CreditNoteRequest,
   type InvoiceRecord,
+  type OrderTransition,
 } from '../orders/index.js';
 import { SELLER_COUNTRY } from '../vat/index.js';
 import {
@@ -28,6 +29,9 @@ import { renderDocumentPdf } from './invoice-pdf.js';
 
 /** The job that renders and archives the documents of an issued invoice or credit note. */
 export const RENDER_JOB = 'invoicing.render-documents';
+
+/** The job that issues the credit notes requested while no issuer was registered. */
+export const OPEN_REQUESTS_JOB = 'invoicing.open-credit-note-requests';
 
 /** Which documents to render: an order's invoice, or one of its credit notes. */
 export type DocumentRef =
@@ -72,11 +76,22 @@ export class InvoiceDocuments {
   ) {}
 
   async register(): Promise<void> {
-    this.hooks.on('paid', async (t) => {
+    // The invoice is issued when the order is paid, or earlier, when an order on invoice or by direct
+    // debit is released for fulfilment (`awaiting_payment`, the orders module's hook runs first).
+    const render = async (t: OrderTransition) => {
+      if (!(await this.invoices.ofOrder(t.orderId, t.manager))) return;
       const ref: DocumentRef = { kind: 'invoice', orderId: t.orderId };
-      await this.jobs.send(RENDER_JOB, ref, { db: t.manager });
-    });
+      await this.jobs.send(RENDER_JOB, ref, { db: t.manager, singletonKey: `invoice:${t.orderId}` });
+    };
+    this.hooks.on('awaiting_payment', render);
+    this.hooks.on('paid', render);
     this.creditNotes.register((request, manager) => this.issueCreditNote(request, manager));
+    // Requests made before this module was deployed (the orders module's worklist): issued once, by a worker.
+    this.jobs.declareQueue(OPEN_REQUESTS_JOB, { retryLimit: 5, retryDelay: 60, retryBackoff: true });
+    await this.jobs.work(OPEN_REQUESTS_JOB, async () => {
+      await this.creditNotes.issueOpen();
+    });
+
     this.jobs.declareQueue(RENDER_JOB, {
       retryLimit: 20,
       retryDelay: 10,
@@ -86,6 +101,12 @@ export class InvoiceDocuments {
     await this.jobs.work<DocumentRef>(RENDER_JOB, async (ref) => {
       await this.ensure(ref);
     });
+  }
+
+  /** After start (every module's workers known): one run over the worklist, on an instance with workers. */
+  async workOffOpenRequests(): Promise<void> {
+    if (this.jobs.runsWorkers)
+      await this.jobs.send(OPEN_REQUESTS_JOB, {}, { singletonKey: OPEN_REQUESTS_JOB });
   }
 
   seller(): Seller {

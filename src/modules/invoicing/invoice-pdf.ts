@@ -170,9 +170,15 @@ export function renderDocumentPdf(model: DocumentModel, timeZone: string): Promi
 
   // Statutory notes (§ 14(4) Nr. 8, § 14a UStG).
   for (const note of model.notes) doc.text(note, 50);
-  if (s.iban && !credit) {
+  if (!credit) {
     doc.moveDown(0.5);
-    doc.text(`Bankverbindung / Bank account: IBAN ${s.iban}`, 50);
+    doc.text(
+      model.paid
+        ? 'Der Betrag ist bezahlt. / Paid in full.'
+        : 'Zahlbar ohne Abzug unter Angabe der Rechnungsnummer. / Payable without deduction, quoting the invoice number.',
+      50,
+    );
+    if (s.iban && !model.paid) doc.text(`Bankverbindung / Bank account: IBAN ${s.iban}`, 50);
   }
   doc.end();
   return done;

@@ -1,4 +1,4 @@
-import { Module, type OnModuleInit } from '@nestjs/common';
+import { Module, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { PrivacyModule, RetentionPolicies, RightsRegistry, StatutoryPeriods } from '@app/privacy';
 import { OrdersModule } from '../orders/index.js';
@@ -23,7 +23,7 @@ import { InvoicingRights, invoicingRetentionPolicies } from './invoicing.rights.
   providers: [InvoiceArchive, InvoiceDocuments, InvoicingRights],
   exports: [InvoiceArchive],
 })
-export class InvoicingModule implements OnModuleInit {
+export class InvoicingModule implements OnModuleInit, OnApplicationBootstrap {
   constructor(
     private readonly rights: RightsRegistry,
     private readonly retention: RetentionPolicies,
@@ -39,5 +39,9 @@ export class InvoicingModule implements OnModuleInit {
     this.rights.registerExporter(this.invoicingRights);
     this.rights.registerEraser(this.invoicingRights);
     for (const policy of invoicingRetentionPolicies(this.periods)) this.retention.register(policy);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.documents.workOffOpenRequests();
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 
 /** What the orders module asks of invoicing when a paid order is cancelled or refunded. */
 export interface CreditNoteRequest {
@@ -38,6 +39,8 @@ export type CreditNoteIssuer = (
 export class OrderCreditNotes {
   private issuer: CreditNoteIssuer | null = null;
 
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
   register(issuer: CreditNoteIssuer): void {
     if (this.issuer) throw new Error('a credit-note issuer is registered already');
     this.issuer = issuer;
@@ -58,5 +61,48 @@ export class OrderCreditNotes {
       ],
     );
     return issued ? { number: issued.number } : null;
+  }
+
+  /**
+   * Works off the worklist: issues the credit notes of requests made while no issuer was registered,
+   * oldest first, each in its own transaction with its request row (locked, so instances share the
+   * work). Answers how many were issued.
+   */
+  async issueOpen(): Promise<number> {
+    const issuer = this.issuer;
+    if (!issuer) return 0;
+    let issued = 0;
+    for (;;) {
+      const done = await this.dataSource.transaction(async (manager) => {
+        const rows: {
+          id: string;
+          order_id: string;
+          reason: string;
+          lines: CreditNoteRequest['lines'] | null;
+          shipping: CreditNoteRequest['shipping'] | null;
+        }[] = await manager.query(
+          `select id, order_id, reason, lines, shipping from credit_note_request
+            where credit_note_number is null order by requested_at, id limit 1 for update skip locked`,
+        );
+        const open = rows[0];
+        if (!open) return false;
+        const note = await issuer(
+          {
+            orderId: open.order_id,
+            reason: open.reason,
+            ...(open.lines ? { lines: open.lines } : {}),
+            ...(open.shipping ? { shipping: open.shipping } : {}),
+          },
+          manager,
+        );
+        await manager.query(
+          'update credit_note_request set credit_note_id = $2, credit_note_number = $3 where id = $1',
+          [open.id, note.id, note.number],
+        );
+        return true;
+      });
+      if (!done) return issued;
+      issued += 1;
+    }
   }
 }

@@ -1,6 +1,12 @@
 // The orders module's public surface (docs/architecture.md): payments, carrier handoff, credit check and
 // partners reach orders only through these.
 export { OrdersModule } from './orders.module.js';
+export {
+  AlreadyPaidError,
+  ForbiddenTransitionError,
+  OrderNotFoundError,
+  PaymentMismatchError,
+} from './orders.problems.js';
 export { ACCOUNTING_VOUCHERS } from './orders.declarations.js';
 export { OrderReader } from './order-reader.js';
 export { OrderSecrets } from './order-secrets.js';

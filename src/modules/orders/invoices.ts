@@ -71,6 +71,11 @@ export interface InvoiceRecord {
   orderNumber: string;
   subjectId: string;
   issuedAt: Date;
+  /**
+   * When the order was paid (null: not yet). An order on invoice or by direct debit is invoiced when
+   * released for fulfilment, before the money arrives; any other order when it is paid.
+   */
+  orderPaidAt: Date | null;
   paymentMethod: string;
   currency: string;
   subtotalCents: number;
@@ -95,6 +100,7 @@ interface InvoiceRecordRow {
   number: string;
   order_id: string;
   order_number: string;
+  order_paid_at: Date | null;
   subject_id: string;
   issued_at: Date;
   payment_method: string;
@@ -135,7 +141,7 @@ interface InvoiceRecordRow {
 export class IssuedInvoices {
   async ofOrder(orderId: string, manager: EntityManager): Promise<InvoiceRecord | null> {
     const rows: InvoiceRecordRow[] = await manager.query(
-      `select i.*, o.number as order_number from invoice i join shop_order o on o.id = i.order_id
+      `select i.*, o.number as order_number, o.paid_at as order_paid_at from invoice i join shop_order o on o.id = i.order_id
         where i.order_id = $1`,
       [orderId],
     );
@@ -148,6 +154,7 @@ export class IssuedInvoices {
       orderNumber: row.order_number,
       subjectId: row.subject_id,
       issuedAt: row.issued_at,
+      orderPaidAt: row.order_paid_at,
       paymentMethod: row.payment_method,
       currency: row.currency.trim(),
       subtotalCents: row.subtotal_cents,

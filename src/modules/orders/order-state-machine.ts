@@ -3,12 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { ActorContext, notBlockedClause, type Actor } from '@app/privacy';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { StaffRole } from '../../common/auth/auth.guards.js';
-import { notFound } from '../../common/problem/problem.js';
 import { InvoiceIssuer, type IssuedInvoice } from './invoices.js';
 import { OrderNoticeHooks } from './order-notice-hooks.js';
 import { ORDER_NOTICES } from './order-notices.js';
 import { OrderTransitionHooks } from './order-transition-hooks.js';
-import { alreadyPaid, forbiddenTransition, paymentMismatch } from './orders.problems.js';
+import { alreadyPaid, forbiddenTransition, OrderNotFoundError, paymentMismatch } from './orders.problems.js';
 import { releaseStock } from './stock.js';
 
 export const ORDER_STATUSES = [
@@ -251,7 +250,7 @@ export class OrderStateMachine {
         [orderId],
       );
       const order = rows[0];
-      if (!order) throw notFound('The order');
+      if (!order) throw new OrderNotFoundError();
       if (order.payment_provider === payment.provider && order.payment_reference === payment.reference) {
         const invoice = await this.invoiceOf(manager, orderId);
         return {
@@ -363,7 +362,7 @@ export class OrderStateMachine {
       ],
     );
     const row = rows[0];
-    if (!row) throw notFound('The order');
+    if (!row) throw new OrderNotFoundError();
     if (!row.from_status) throw forbiddenTransition(row.number, row.current_status, to);
     const from = row.from_status;
     if (rule.releasesStockFrom.includes(from)) await releaseStock(manager, [orderId]);

@@ -1,4 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
+import { DomainError } from '@app/core';
 import { conflict, ProblemException, ValidationProblem } from '../../common/problem/problem.js';
 import type { OrderStatus } from './order-state-machine.js';
 
@@ -72,26 +73,54 @@ export const invalidIdempotencyKey = (): ValidationProblem =>
     },
   ]);
 
+/** The order's status does not allow the move (it moved on meanwhile, or the move is not in the graph). */
+export class ForbiddenTransitionError extends DomainError {
+  constructor(
+    orderNumber: string,
+    readonly from: OrderStatus,
+    readonly to: OrderStatus,
+  ) {
+    super('conflict', 'forbidden-transition', 'Conflict', {
+      detail: `Order ${orderNumber} cannot go from ${from} to ${to}.`,
+      extensions: { from, to },
+    });
+  }
+}
+
+/** No such order, or one that is blocked (it exists only for statutory retention). */
+export class OrderNotFoundError extends DomainError {
+  constructor() {
+    super('not-found', 'not-found', 'Not Found', { detail: 'The order was not found.' });
+  }
+}
+
+/** The money received does not match the order's total or currency; the order was not marked paid. */
+export class PaymentMismatchError extends DomainError {
+  constructor() {
+    super('unprocessable', 'payment-mismatch', 'Payment does not match the order', {
+      detail: 'The amount or currency paid differs from the order total; the order was not marked paid.',
+    });
+  }
+}
+
+/** The order was paid already with another payment. */
+export class AlreadyPaidError extends DomainError {
+  constructor(orderNumber: string) {
+    super('conflict', 'already-paid', 'Conflict', {
+      detail: `Order ${orderNumber} was already paid with another payment; refund the second payment.`,
+    });
+  }
+}
+
 export const forbiddenTransition = (
   orderNumber: string,
   from: OrderStatus,
   to: OrderStatus,
-): ProblemException =>
-  conflict('forbidden-transition', `Order ${orderNumber} cannot go from ${from} to ${to}.`, { from, to });
+): ForbiddenTransitionError => new ForbiddenTransitionError(orderNumber, from, to);
 
-export const paymentMismatch = (): ProblemException =>
-  new ProblemException(
-    HttpStatus.UNPROCESSABLE_ENTITY,
-    'payment-mismatch',
-    'Payment does not match the order',
-    'The amount or currency paid differs from the order total; the order was not marked paid.',
-  );
+export const paymentMismatch = (): PaymentMismatchError => new PaymentMismatchError();
 
-export const alreadyPaid = (orderNumber: string): ProblemException =>
-  conflict(
-    'already-paid',
-    `Order ${orderNumber} was already paid with another payment; refund the second payment.`,
-  );
+export const alreadyPaid = (orderNumber: string): AlreadyPaidError => new AlreadyPaidError(orderNumber);
 
 export const roleMayNotTransition = (role: string, to: OrderStatus): ProblemException =>
   new ProblemException(

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ConflictError, DomainError, UnitOfWork } from '@app/core';
 import { JobQueue, notBlockedClause } from '@app/privacy';
 import { AppConfig } from '../../config/app-config.js';
-import { ProblemException } from '../../common/problem/problem.js';
+import { ForbiddenTransitionError, OrderNotFoundError } from './orders.problems.js';
 import { OrderStateMachine } from './order-state-machine.js';
 
 /** The pg-boss queue (and cron schedule) of the sweep. */
@@ -88,6 +88,6 @@ export class UnpaidOrders {
 
 /** The order was paid (or otherwise moved) meanwhile, or is gone: not ours to cancel any more. */
 function isMovedOn(error: unknown): boolean {
-  if (error instanceof ProblemException) return ['forbidden-transition', 'not-found'].includes(error.slug);
+  if (error instanceof ForbiddenTransitionError || error instanceof OrderNotFoundError) return true;
   return error instanceof ConflictError || (error instanceof DomainError && error.kind === 'not-found');
 }

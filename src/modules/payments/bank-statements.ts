@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type Actor } from '@app/privacy';
 import { DataSource } from 'typeorm';
-import { ProblemException, ValidationProblem } from '../../common/problem/problem.js';
-import { OrderReader } from '../orders/index.js';
+import { ValidationProblem } from '../../common/problem/problem.js';
+import { OrderReader, PaymentMismatchError } from '../orders/index.js';
+import { PaymentNotSettleableError, SettlementMismatchError } from './payments.problems.js';
 import { CamtProblem, orderNumbersIn, parseCamt053 } from './camt053.js';
 import { PaymentAdmin } from './payment-admin.service.js';
 
@@ -107,8 +108,9 @@ export class BankStatements {
       const settled = await this.admin.settle(open.id, { amountCents, currency });
       return settled.status === 'succeeded' ? 'paid' : 'not-payable';
     } catch (error) {
-      if (error instanceof ProblemException && error.slug === 'payment-mismatch') return 'amount-mismatch';
-      if (error instanceof ProblemException && error.slug === 'payment-not-settleable') return 'not-payable';
+      if (error instanceof PaymentMismatchError || error instanceof SettlementMismatchError)
+        return 'amount-mismatch';
+      if (error instanceof PaymentNotSettleableError) return 'not-payable';
       throw error;
     }
   }

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { JobQueue } from '@app/privacy';
 import { DataSource } from 'typeorm';
-import { ProblemException } from '../../common/problem/problem.js';
+import { PaymentNotRefundableError, RefundExceedsPaymentError } from './payments.problems.js';
 import { OrderTransitionHooks, PAID_STATUSES, type OrderTransition } from '../orders/index.js';
 import { PaymentAdmin } from './payment-admin.service.js';
 
@@ -63,12 +63,9 @@ export class CancellationRefunds {
         refunded.push(payment.id);
       } catch (error) {
         // Nothing left to refund (staff refunded it already), or a bank payment: not this job's.
-        if (
-          error instanceof ProblemException &&
-          ['refund-exceeds-payment', 'payment-not-refundable'].includes(error.slug)
-        ) {
+        if (error instanceof RefundExceedsPaymentError || error instanceof PaymentNotRefundableError) {
           this.logger.log(
-            `order ${orderId}, payment ${payment.id} (${payment.provider}): ${error.slug}; left as is`,
+            `order ${orderId}, payment ${payment.id} (${payment.provider}): ${error.code}; left as is`,
           );
           continue;
         }

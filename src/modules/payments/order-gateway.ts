@@ -4,6 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { customerSubject } from '../../common/subjects.js';
 import {
   OrderReader,
+  ForbiddenTransitionError,
   OrderSecrets,
   OrderStateMachine,
   PAID_STATUSES,
@@ -70,7 +71,7 @@ export class OrderGateway {
       });
     } catch (error) {
       // A concurrent request moved it first (to awaiting_payment or beyond): nothing to do here.
-      if ((error as { slug?: string }).slug !== 'forbidden-transition') throw error;
+      if (!(error instanceof ForbiddenTransitionError)) throw error;
     }
   }
 

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ActorContext, Discloser, PrivacyError, notBlockedClause } from '@app/privacy';
 import { DataSource } from 'typeorm';
+import { DomainError } from '@app/core';
 import { notFound, ProblemException } from '../../common/problem/problem.js';
 import { PaymentOutcomes } from './payment-outcomes.js';
 import type { FlagReason, FlagResolution } from './payment.entities.js';
@@ -249,7 +250,8 @@ export class PaymentAdmin {
           }),
       });
     } catch (error) {
-      if (error instanceof ProblemException || error instanceof PrivacyError) throw error;
+      if (error instanceof ProblemException || error instanceof DomainError || error instanceof PrivacyError)
+        throw error;
       this.logger.warn(`refund ${refund.row.id} of payment ${payment.id}: ${(error as Error).message}`);
       throw providerFailure(error);
     }

@@ -2,7 +2,12 @@ import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { ActorContext, type Actor } from '@app/privacy';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { ProblemException } from '../../common/problem/problem.js';
+import {
+  AlreadyPaidError,
+  ForbiddenTransitionError,
+  OrderNotFoundError,
+  PaymentMismatchError,
+} from '../orders/index.js';
 import { OrderGateway } from './order-gateway.js';
 import type { FlagReason } from './payment.entities.js';
 import { PAYMENT_COLUMNS, returned, type PaymentRow } from './payment-records.js';
@@ -41,12 +46,16 @@ export interface OutcomeResult {
 }
 
 /** The reasons markPaid refuses, as flags: staff must look (refund a double payment, check an amount). */
-const REFUSALS: Record<string, FlagReason> = {
-  'payment-mismatch': 'amount-mismatch',
-  'already-paid': 'order-not-payable',
-  'forbidden-transition': 'order-not-payable',
-  'not-found': 'order-not-payable',
-};
+function refusalOf(error: unknown): { reason: FlagReason; code: string } | undefined {
+  if (error instanceof PaymentMismatchError) return { reason: 'amount-mismatch', code: error.code };
+  if (
+    error instanceof AlreadyPaidError ||
+    error instanceof ForbiddenTransitionError ||
+    error instanceof OrderNotFoundError
+  )
+    return { reason: 'order-not-payable', code: error.code };
+  return undefined;
+}
 
 /** Reports applied in one transaction at most (bounds the time the invoice counter stays locked). */
 const MAX_BATCH = 32;
@@ -175,14 +184,18 @@ export class PaymentOutcomes implements OnModuleDestroy {
       );
     } catch (error) {
       // markPaid refuses before it writes anything, so the transaction is still good: undo ours, flag it.
-      if (!(error instanceof ProblemException) || !REFUSALS[error.slug]) throw error;
+      const refusal = refusalOf(error);
+      if (!refusal) throw error;
       await m.query(
         `update payment set status = $2, succeeded_at = null, capture_reference = $3, updated_at = now() where id = $1`,
         [payment.id, payment.status, payment.capture_reference],
       );
-      const reason = REFUSALS[error.slug];
-      await this.setEventOutcome(m, report, `flagged:${reason}`);
-      return this.refuse(m, payment, report, reason, { ...details, ...expected, refusedBy: error.slug });
+      await this.setEventOutcome(m, report, `flagged:${refusal.reason}`);
+      return this.refuse(m, payment, report, refusal.reason, {
+        ...details,
+        ...expected,
+        refusedBy: refusal.code,
+      });
     }
     return { outcome: 'applied', payment: step.applied };
   }

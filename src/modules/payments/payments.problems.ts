@@ -1,5 +1,6 @@
 import { HttpStatus } from '@nestjs/common';
 import { ProviderCircuitOpen } from '../../common/resilience/provider-resilience.js';
+import { DomainError } from '@app/core';
 import { conflict, ProblemException, ValidationProblem } from '../../common/problem/problem.js';
 import type { CreditApprovalAnswer } from './credit-approval.port.js';
 import type { OrderStatus } from '../orders/index.js';
@@ -118,28 +119,49 @@ export const providerNotConfigured = (provider: string): ProblemException =>
     `No ${provider} account is configured.`,
   );
 
-export const paymentNotRefundable = (reason: string): ProblemException =>
-  conflict('payment-not-refundable', reason);
+/** The payment cannot be refunded here (a bank payment, or one that never succeeded). */
+export class PaymentNotRefundableError extends DomainError {
+  constructor(reason: string) {
+    super('conflict', 'payment-not-refundable', 'Conflict', { detail: reason });
+  }
+}
 
-export const refundExceedsPayment = (refundableCents: number): ProblemException =>
-  new ProblemException(
-    HttpStatus.UNPROCESSABLE_ENTITY,
-    'refund-exceeds-payment',
-    'Refund exceeds the payment',
-    `At most ${refundableCents} (minor units) of this payment can still be refunded.`,
-    { refundableCents },
-  );
+/** More than what is left of the payment was asked back. */
+export class RefundExceedsPaymentError extends DomainError {
+  constructor(readonly refundableCents: number) {
+    super('unprocessable', 'refund-exceeds-payment', 'Refund exceeds the payment', {
+      detail: `At most ${refundableCents} (minor units) of this payment can still be refunded.`,
+      extensions: { refundableCents },
+    });
+  }
+}
 
-export const settlementMismatch = (): ProblemException =>
-  new ProblemException(
-    HttpStatus.UNPROCESSABLE_ENTITY,
-    'payment-mismatch',
-    'Payment does not match the order',
-    'The amount or currency received differs from the payment; the order was not marked paid.',
-  );
+/** The money received does not match the payment; the order was not marked paid. */
+export class SettlementMismatchError extends DomainError {
+  constructor() {
+    super('unprocessable', 'payment-mismatch', 'Payment does not match the order', {
+      detail: 'The amount or currency received differs from the payment; the order was not marked paid.',
+    });
+  }
+}
 
-export const paymentNotSettleable = (reason: string): ProblemException =>
-  conflict('payment-not-settleable', reason);
+/** The payment is in a state that cannot take a settlement. */
+export class PaymentNotSettleableError extends DomainError {
+  constructor(reason: string) {
+    super('conflict', 'payment-not-settleable', 'Conflict', { detail: reason });
+  }
+}
+
+export const paymentNotRefundable = (reason: string): PaymentNotRefundableError =>
+  new PaymentNotRefundableError(reason);
+
+export const refundExceedsPayment = (refundableCents: number): RefundExceedsPaymentError =>
+  new RefundExceedsPaymentError(refundableCents);
+
+export const settlementMismatch = (): SettlementMismatchError => new SettlementMismatchError();
+
+export const paymentNotSettleable = (reason: string): PaymentNotSettleableError =>
+  new PaymentNotSettleableError(reason);
 
 export const flagAlreadyResolved = (): ProblemException =>
   conflict('flag-resolved', 'This flag is resolved already.');

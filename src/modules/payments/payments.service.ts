@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Discloser, PrivacyError, ProcessingGuard } from '@app/privacy';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
+import { DomainError } from '@app/core';
 import { ProblemException } from '../../common/problem/problem.js';
 import { CREDIT_APPROVAL, type CreditApproval } from './credit-approval.port.js';
 import { OrderGateway, PAYABLE_STATUSES, isPaid, type PayableOrder } from './order-gateway.js';
@@ -489,7 +490,8 @@ export class PaymentsService {
     try {
       return await work();
     } catch (error) {
-      if (error instanceof ProblemException || error instanceof PrivacyError) throw error;
+      if (error instanceof ProblemException || error instanceof DomainError || error instanceof PrivacyError)
+        throw error;
       this.logger.warn(`payment provider call failed: ${(error as Error).message}`);
       throw providerFailure(error);
     }

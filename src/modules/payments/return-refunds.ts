@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { JobQueue } from '@app/privacy';
 import { DataSource } from 'typeorm';
-import { ProblemException } from '../../common/problem/problem.js';
+import { PaymentNotRefundableError } from './payments.problems.js';
 import { OrderTransitionHooks, type OrderTransition } from '../orders/index.js';
 import { PaymentAdmin } from './payment-admin.service.js';
 
@@ -87,7 +87,7 @@ export class ReturnRefunds {
           refunded += amount;
         }
       } catch (error) {
-        if (error instanceof ProblemException && error.slug === 'payment-not-refundable') {
+        if (error instanceof PaymentNotRefundableError) {
           this.logger.log(
             `order ${job.orderId}, payment ${payment.id} (${payment.provider}): paid back by bank`,
           );
