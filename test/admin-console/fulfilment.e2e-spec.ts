@@ -262,4 +262,51 @@ describeInBrowser('the staff console: the packing bench', () => {
     expectClean([/HTTP 400: .*\/serials$/, /console error: Failed to load resource.*400/]);
     await close();
   });
+
+  it('a fulfilment member ships an order in two parcels, each with its own tracking number', async () => {
+    const order = await paidOrder(t, 'Parcels'); // two pieces
+    const member = await staffAccount(t, 'fulfilment');
+    const { page, expectClean, close } = await openPage(browser, baseUrl);
+    await signIn(page, baseUrl, member);
+    await page
+      .getByRole('row', { name: new RegExp(order.number) })
+      .getByRole('button', { name: /Open/ })
+      .click();
+    await page.getByRole('button', { name: 'Start picking' }).click();
+    const pieces = page.getByRole('textbox', { name: `Pieces of ${PRODUCT.sku} in this parcel` });
+    const pack = page.getByRole('button', { name: 'Pack as a parcel' });
+
+    // The first piece goes ahead in a parcel of its own; the order is partially shipped.
+    await pieces.fill('1');
+    await pack.click();
+    await page.getByTestId('shipment').first().waitFor(); // the parcel is a shipment at once
+    await eventually(
+      async () => ((await orderStatus(t, order.id)) === 'partially_shipped' ? true : undefined),
+      20_000,
+      'the first parcel with the carrier',
+    );
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.getByText('partially_shipped', { exact: true }).waitFor();
+    await page.getByTestId('tracking-number').first().waitFor();
+
+    // The second piece: the last parcel, the order is with the carrier; two parcels, two tracking numbers.
+    await pieces.fill('1');
+    await pack.click();
+    const numbers = await eventually(
+      async () => {
+        await page.getByRole('button', { name: 'Refresh' }).click();
+        const shown = (await page.getByTestId('tracking-number').allTextContents()).filter((n) => n !== '—');
+        return shown.length === 2 && (await orderStatus(t, order.id)) === 'handed_to_carrier'
+          ? shown
+          : undefined;
+      },
+      20_000,
+      'both parcels with tracking numbers',
+    );
+    expect(new Set(numbers).size).toBe(2);
+    await page.getByRole('button', { name: 'Mark as delivered' }).waitFor();
+    await screenshot(page, 'fulfilment-parcels');
+    expectClean();
+    await close();
+  });
 });

@@ -4,6 +4,7 @@ import {
   Button,
   Checkbox,
   Group,
+  NumberInput,
   Paper,
   SegmentedControl,
   Stack,
@@ -139,7 +140,7 @@ interface Tracking {
   at?: string;
 }
 
-const QUEUE_STATUSES = ['paid', 'picking', 'packed', 'handed_to_carrier'] as const;
+const QUEUE_STATUSES = ['paid', 'picking', 'packed', 'partially_shipped', 'handed_to_carrier'] as const;
 
 /** The next move of the packing bench from each status (the state machine's staff targets for fulfilment). */
 const NEXT: Record<string, { to: string; label: string } | undefined> = {
@@ -148,6 +149,66 @@ const NEXT: Record<string, { to: string; label: string } | undefined> = {
   packed: { to: 'handed_to_carrier', label: 'Hand to carrier' },
   handed_to_carrier: { to: 'delivered', label: 'Mark as delivered' },
 };
+
+/**
+ * Packs the lines that are ready as a parcel of their own (its own tracking number) while the order is
+ * picked or partially shipped; the API refuses more pieces than are left (400 naming the line).
+ */
+function ParcelPacker({
+  orderId,
+  items,
+  onPacked,
+}: {
+  orderId: string;
+  items: Item[];
+  onPacked: () => void;
+}) {
+  const { t } = useTranslation();
+  const [pieces, setPieces] = useState<Record<number, number>>({});
+  const action = useAction();
+  const lines = items
+    .filter((i) => i.lineNo !== undefined && (pieces[i.lineNo] ?? 0) > 0)
+    .map((i) => ({ lineNo: i.lineNo as number, quantity: pieces[i.lineNo as number] }));
+  return (
+    <Paper withBorder p="md" data-testid="parcel-packer">
+      <Title order={3} size="h5" mb="xs">
+        {t('Pack a parcel of the lines that are ready')}
+      </Title>
+      <Group align="end">
+        {items
+          .filter((i) => i.lineNo !== undefined)
+          .map((i) => (
+            <NumberInput
+              key={i.lineNo}
+              w={220}
+              label={t('Pieces of {{sku}} in this parcel', { sku: i.sku })}
+              min={0}
+              max={i.quantity}
+              value={pieces[i.lineNo as number] ?? 0}
+              onChange={(v) => setPieces((p) => ({ ...p, [i.lineNo as number]: Number(v) || 0 }))}
+            />
+          ))}
+        <Button
+          loading={action.busy}
+          disabled={lines.length === 0}
+          onClick={() =>
+            void action
+              .run(() => post(`/api/v1/admin/orders/${orderId}/parcels`, { lines }))
+              .then((ok) => {
+                if (ok) {
+                  setPieces({});
+                  onPacked();
+                }
+              })
+          }
+        >
+          {t('Pack as a parcel')}
+        </Button>
+      </Group>
+      <Problem error={action.error} />
+    </Paper>
+  );
+}
 
 function AddressLines({ address }: { address: Address | undefined }) {
   if (!address) return null;
@@ -368,6 +429,9 @@ function OrderDetail({ id, onBack }: { id: string; onBack: () => void }) {
                   count: serialsLeft,
                 })}
               </Alert>
+            )}
+            {(o.status === 'picking' || o.status === 'partially_shipped') && o.items && (
+              <ParcelPacker orderId={o.id} items={o.items} onPacked={() => setVersion((v) => v + 1)} />
             )}
             <ShipmentsOfOrder orderId={o.id} version={version} onRefresh={() => setVersion((v) => v + 1)} />
           </Stack>
