@@ -150,7 +150,7 @@ export function App() {
   const screens: Record<Area, ReactNode> = {
     fulfilment: <FulfilmentScreen />,
     support: <SupportScreen role={session.role} />,
-    privacy: <PrivacyScreen />,
+    privacy: <PrivacyScreen role={session.role} />,
     admin: <AdminScreen />,
   };
 

@@ -219,6 +219,7 @@ const TABLE: Record<string, Rule> = {
   'POST /api/v1/admin/returns/{id}/receipt': 'supportFulfilment',
   'POST /api/v1/admin/returns/{id}/refund': 'support',
   'POST /api/v1/admin/privacy/requests/{id}/identity-check': 'privacy',
+  'GET /api/v1/admin/privacy/disclosures': 'privacyOfficerOnly',
   'POST /api/v1/admin/device-practices': 'admin',
   'GET /api/v1/admin/device-practices': 'admin',
   'POST /api/v1/admin/device-practices/{practiceId}/devices': 'admin',

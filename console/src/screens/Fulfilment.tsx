@@ -4,12 +4,14 @@ import {
   Button,
   Checkbox,
   Group,
+  NumberInput,
   Paper,
   SegmentedControl,
   Stack,
   Table,
   Tabs,
   Text,
+  TextInput,
   Title,
 } from '@mantine/core';
 import { useState } from 'react';
@@ -35,8 +37,86 @@ interface StaffOrder {
   number: string;
   status: string;
   createdAt?: string;
-  items?: { sku: string; name: string; quantity: number }[];
+  items?: {
+    lineNo?: number;
+    sku: string;
+    name: string;
+    quantity: number;
+    tracksSerials?: boolean;
+    serials?: string[];
+  }[];
   deliveryAddress?: Address;
+}
+
+type Item = NonNullable<StaffOrder['items']>[number];
+
+/** A GS1 UDI is printed with its application identifiers in brackets, a HIBCC one starts with `+`. */
+const serialKind = (value: string): 'udi' | 'serial' => (/^[(+]/.test(value.trim()) ? 'udi' : 'serial');
+
+/** Pieces of device lines still without a serial number. */
+const missingSerials = (items: Item[] | undefined): number =>
+  (items ?? []).reduce(
+    (n, i) => n + (i.tracksSerials ? Math.max(i.quantity - (i.serials?.length ?? 0), 0) : 0),
+    0,
+  );
+
+/**
+ * One scan field per piece of a device line (a hand scanner types the code and sends Enter, which
+ * submits it). Scanned pieces show their serial; the API's problem+json is shown when it refuses one.
+ */
+function SerialScan({ orderId, item, onScanned }: { orderId: string; item: Item; onScanned: () => void }) {
+  const { t } = useTranslation();
+  const [value, setValue] = useState('');
+  const action = useAction();
+  const scanned = item.serials ?? [];
+  const left = Math.max(item.quantity - scanned.length, 0);
+
+  async function submit() {
+    const serial = value.trim();
+    if (!serial || item.lineNo === undefined) return;
+    const ok = await action.run(() =>
+      post(`/api/v1/admin/orders/${orderId}/serials`, {
+        lines: [{ lineNo: item.lineNo, serials: [{ value: serial, kind: serialKind(serial) }] }],
+      }),
+    );
+    if (ok) {
+      setValue('');
+      onScanned();
+    }
+  }
+
+  return (
+    <Stack gap={4} data-testid="serial-scan">
+      <Text size="sm" fw={500}>
+        {t('Serial numbers of {{sku}}', { sku: item.sku })} ({scanned.length}/{item.quantity})
+      </Text>
+      {scanned.map((serial, n) => (
+        <Text key={serial} size="sm" data-testid="scanned-serial">
+          {t('Piece {{n}}', { n: n + 1 })}: {serial}
+        </Text>
+      ))}
+      {left > 0 && (
+        <TextInput
+          label={t('Scan the serial number of piece {{n}} of {{sku}}', {
+            n: scanned.length + 1,
+            sku: item.sku,
+          })}
+          value={value}
+          autoComplete="off"
+          spellCheck={false}
+          readOnly={action.busy}
+          onChange={(e) => setValue(e.currentTarget.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') {
+              e.preventDefault();
+              void submit();
+            }
+          }}
+        />
+      )}
+      <Problem error={action.error} />
+    </Stack>
+  );
 }
 
 interface Shipment {
@@ -60,7 +140,7 @@ interface Tracking {
   at?: string;
 }
 
-const QUEUE_STATUSES = ['paid', 'picking', 'packed', 'handed_to_carrier'] as const;
+const QUEUE_STATUSES = ['paid', 'picking', 'packed', 'partially_shipped', 'handed_to_carrier'] as const;
 
 /** The next move of the packing bench from each status (the state machine's staff targets for fulfilment). */
 const NEXT: Record<string, { to: string; label: string } | undefined> = {
@@ -69,6 +149,66 @@ const NEXT: Record<string, { to: string; label: string } | undefined> = {
   packed: { to: 'handed_to_carrier', label: 'Hand to carrier' },
   handed_to_carrier: { to: 'delivered', label: 'Mark as delivered' },
 };
+
+/**
+ * Packs the lines that are ready as a parcel of their own (its own tracking number) while the order is
+ * picked or partially shipped; the API refuses more pieces than are left (400 naming the line).
+ */
+function ParcelPacker({
+  orderId,
+  items,
+  onPacked,
+}: {
+  orderId: string;
+  items: Item[];
+  onPacked: () => void;
+}) {
+  const { t } = useTranslation();
+  const [pieces, setPieces] = useState<Record<number, number>>({});
+  const action = useAction();
+  const lines = items
+    .filter((i) => i.lineNo !== undefined && (pieces[i.lineNo] ?? 0) > 0)
+    .map((i) => ({ lineNo: i.lineNo as number, quantity: pieces[i.lineNo as number] }));
+  return (
+    <Paper withBorder p="md" data-testid="parcel-packer">
+      <Title order={3} size="h5" mb="xs">
+        {t('Pack a parcel of the lines that are ready')}
+      </Title>
+      <Group align="end">
+        {items
+          .filter((i) => i.lineNo !== undefined)
+          .map((i) => (
+            <NumberInput
+              key={i.lineNo}
+              w={220}
+              label={t('Pieces of {{sku}} in this parcel', { sku: i.sku })}
+              min={0}
+              max={i.quantity}
+              value={pieces[i.lineNo as number] ?? 0}
+              onChange={(v) => setPieces((p) => ({ ...p, [i.lineNo as number]: Number(v) || 0 }))}
+            />
+          ))}
+        <Button
+          loading={action.busy}
+          disabled={lines.length === 0}
+          onClick={() =>
+            void action
+              .run(() => post(`/api/v1/admin/orders/${orderId}/parcels`, { lines }))
+              .then((ok) => {
+                if (ok) {
+                  setPieces({});
+                  onPacked();
+                }
+              })
+          }
+        >
+          {t('Pack as a parcel')}
+        </Button>
+      </Group>
+      <Problem error={action.error} />
+    </Paper>
+  );
+}
 
 function AddressLines({ address }: { address: Address | undefined }) {
   if (!address) return null;
@@ -195,6 +335,7 @@ function OrderDetail({ id, onBack }: { id: string; onBack: () => void }) {
   const next = o ? NEXT[o.status] : undefined;
   const allPicked = Boolean(o?.items?.every((item) => picked[item.sku]));
   const needsPicking = o?.status === 'picking';
+  const serialsLeft = needsPicking ? missingSerials(o?.items) : 0;
 
   async function move(to: string) {
     if (await action.run(() => post(`/api/v1/admin/orders/${id}/transitions`, { to }))) {
@@ -250,6 +391,17 @@ function OrderDetail({ id, onBack }: { id: string; onBack: () => void }) {
                       </Text>
                     ),
                   )}
+                  {needsPicking &&
+                    o.items
+                      ?.filter((item) => item.tracksSerials)
+                      .map((item) => (
+                        <SerialScan
+                          key={`serials-${item.sku}`}
+                          orderId={o.id}
+                          item={item}
+                          onScanned={() => void order.reload()}
+                        />
+                      ))}
                 </Stack>
               </Paper>
             </div>
@@ -258,7 +410,7 @@ function OrderDetail({ id, onBack }: { id: string; onBack: () => void }) {
                 <Button
                   size="md"
                   loading={action.busy}
-                  disabled={needsPicking && !allPicked}
+                  disabled={needsPicking && (!allPicked || serialsLeft > 0)}
                   onClick={() => void move(next.to)}
                 >
                   {t(next.label)}
@@ -270,6 +422,16 @@ function OrderDetail({ id, onBack }: { id: string; onBack: () => void }) {
             </Group>
             {needsPicking && !allPicked && (
               <Alert color="gray">{t('Tick every item before marking the order as packed.')}</Alert>
+            )}
+            {serialsLeft > 0 && (
+              <Alert color="gray" data-testid="serials-missing">
+                {t('Scan the serial number of every device piece before packing ({{count}} left).', {
+                  count: serialsLeft,
+                })}
+              </Alert>
+            )}
+            {(o.status === 'picking' || o.status === 'partially_shipped') && o.items && (
+              <ParcelPacker orderId={o.id} items={o.items} onPacked={() => setVersion((v) => v + 1)} />
             )}
             <ShipmentsOfOrder orderId={o.id} version={version} onRefresh={() => setVersion((v) => v + 1)} />
           </Stack>

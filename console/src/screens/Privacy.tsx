@@ -17,7 +17,7 @@ import {
 } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { get, post, request } from '../api.js';
+import { get, post, query, request, type StaffRole } from '../api.js';
 import { DataMap, type RecordActivity } from './DataMap.js';
 import { formatDate, formatDay, Loading, Problem, StatusBadge, useAction, useLoad } from './common.js';
 
@@ -648,7 +648,142 @@ function AuditChain() {
   );
 }
 
-export function PrivacyScreen() {
+interface LoggedDisclosure {
+  occurredAt: string;
+  recipientId: string;
+  activityId: string;
+  fields: string[];
+  outcome: string;
+}
+
+/**
+ * Who received a person's data: find the customer (the staff customer search), or enter the opaque
+ * subject id of a guest, then read the disclosure log. Only subject ids travel in the URL, never an
+ * email; the API records each read in the access audit log.
+ */
+function DisclosureLog() {
+  const { t, i18n } = useTranslation();
+  const [term, setTerm] = useState('');
+  const [customers, setCustomers] = useState<
+    { id: string; firstName?: string; lastName?: string; email?: string }[] | null
+  >(null);
+  const [subjectId, setSubjectId] = useState('');
+  const [log, setLog] = useState<{ subjectId: string; items: LoggedDisclosure[] } | null>(null);
+  const action = useAction();
+
+  const show = (subject: string) =>
+    void action.run(async () => {
+      setLog(
+        await get<{ subjectId: string; items: LoggedDisclosure[] }>(
+          `/api/v1/admin/privacy/disclosures${query({ subjectId: subject })}`,
+        ),
+      );
+    });
+
+  return (
+    <Stack>
+      <div className="grid grid-2">
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void action.run(async () => {
+              setLog(null);
+              setCustomers(
+                (
+                  await get<{
+                    items: { id: string; firstName?: string; lastName?: string; email?: string }[];
+                  }>(`/api/v1/admin/customers${query({ query: term.trim() })}`)
+                ).items,
+              );
+            });
+          }}
+        >
+          <Group align="end">
+            <TextInput
+              label={t('Find a customer (name or email)')}
+              value={term}
+              onChange={(e) => setTerm(e.currentTarget.value)}
+            />
+            <Button type="submit" loading={action.busy}>
+              {t('Search')}
+            </Button>
+          </Group>
+        </form>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            show(subjectId.trim());
+          }}
+        >
+          <Group align="end">
+            <TextInput
+              label={t('or a subject id (customer:…, guest:…)')}
+              value={subjectId}
+              onChange={(e) => setSubjectId(e.currentTarget.value)}
+            />
+            <Button type="submit" variant="default" loading={action.busy}>
+              {t('Show disclosures')}
+            </Button>
+          </Group>
+        </form>
+      </div>
+      <Problem error={action.error} />
+      {customers?.length === 0 && <Text c="dimmed">{t('No customer found.')}</Text>}
+      {customers && customers.length > 0 && !log && (
+        <Table>
+          <Table.Tbody>
+            {customers.map((c) => (
+              <Table.Tr key={c.id}>
+                <Table.Td>{[c.firstName, c.lastName].filter(Boolean).join(' ')}</Table.Td>
+                <Table.Td>{c.email}</Table.Td>
+                <Table.Td>
+                  <Button size="xs" onClick={() => show(`customer:${c.id}`)}>
+                    {t('Show disclosures')}
+                  </Button>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+      {log && (
+        <Paper withBorder p="md" data-testid="disclosure-log">
+          <Title order={4} size="h5" mb="xs">
+            {t('Who received the data (disclosure log)')}: {log.subjectId}
+          </Title>
+          {log.items.length === 0 ? (
+            <Text c="dimmed">{t('No disclosure is logged for this person.')}</Text>
+          ) : (
+            <Table>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('Recipient')}</Table.Th>
+                  <Table.Th>{t('Activity')}</Table.Th>
+                  <Table.Th>{t('Fields')}</Table.Th>
+                  <Table.Th>{t('When')}</Table.Th>
+                  <Table.Th>{t('Outcome')}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {log.items.map((d, i) => (
+                  <Table.Tr key={i} data-testid="disclosure">
+                    <Table.Td>{d.recipientId}</Table.Td>
+                    <Table.Td>{d.activityId}</Table.Td>
+                    <Table.Td>{d.fields.join(', ')}</Table.Td>
+                    <Table.Td>{formatDate(d.occurredAt, i18n.language)}</Table.Td>
+                    <Table.Td>{t(d.outcome)}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          )}
+        </Paper>
+      )}
+    </Stack>
+  );
+}
+
+export function PrivacyScreen({ role }: { role: StaffRole }) {
   const { t } = useTranslation();
   return (
     <Tabs defaultValue="requests" keepMounted={false}>
@@ -658,6 +793,7 @@ export function PrivacyScreen() {
         <Tabs.Tab value="map">{t('Data map')}</Tabs.Tab>
         <Tabs.Tab value="holds">{t('Legal holds')}</Tabs.Tab>
         <Tabs.Tab value="audit">{t('Audit chain')}</Tabs.Tab>
+        {role === 'privacy-officer' && <Tabs.Tab value="disclosures">{t('Disclosures')}</Tabs.Tab>}
       </Tabs.List>
       <Tabs.Panel value="requests" pt="md">
         <Requests />
@@ -673,6 +809,9 @@ export function PrivacyScreen() {
       </Tabs.Panel>
       <Tabs.Panel value="audit" pt="md">
         <AuditChain />
+      </Tabs.Panel>
+      <Tabs.Panel value="disclosures" pt="md">
+        <DisclosureLog />
       </Tabs.Panel>
     </Tabs>
   );

@@ -9,7 +9,8 @@ import { STAFF_ROLES, type StaffRole } from '../auth/auth.guards.js';
  * missing from a view may not read that view at all (403). Change a view here, and only here.
  *
  * Why the roles see what they see (Art. 5(1)(c) data minimisation, Art. 25(2) by default, Art. 32(4)):
- * - fulfilment picks, packs and labels parcels: the name and the delivery address, the items. Never
+ * - fulfilment picks, packs and labels parcels: the name and the delivery address, the items (with the
+ *   serial numbers fulfilment itself scans for device lines). Never
  *   email, phone, payment or credit data: the German supervisory authorities hold that even the carrier
  *   gets email/phone only with consent, so the packing bench needs them even less.
  * - support answers customers: contact data (email, phone, company) on top, billing address, payment
@@ -64,9 +65,12 @@ const ORDER_FULFILMENT = [
   'number',
   'status',
   'createdAt',
+  'items.lineNo',
   'items.sku',
   'items.name',
   'items.quantity',
+  'items.tracksSerials',
+  'items.serials',
   ...under('deliveryAddress', ADDRESS_FIELDS),
   'shipments.carrier',
   'shipments.trackingNumber',

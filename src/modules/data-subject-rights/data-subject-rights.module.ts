@@ -1,3 +1,4 @@
+import { DisclosuresAdminController } from './disclosures-admin.controller.js';
 import { Module } from '@nestjs/common';
 import { PrivacyModule } from '@app/privacy';
 import { InquiriesModule } from '../inquiries/index.js';
@@ -27,7 +28,7 @@ import { RequestCodes } from './request-codes.js';
     OrdersModule,
     InquiriesModule,
   ],
-  controllers: [PrivacyRequestsController, PrivacyRequestsAdminController],
+  controllers: [PrivacyRequestsController, PrivacyRequestsAdminController, DisclosuresAdminController],
   providers: [
     PrivacyRequests,
     PrivacyRequestStore,

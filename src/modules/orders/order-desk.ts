@@ -21,7 +21,17 @@ export interface StaffOrderRecord {
   subjectId: string;
   customerId: string | null;
   email: string | null;
-  items: { sku: string; name: string; quantity: number; unitPriceCents: number; totalCents: number }[];
+  items: {
+    lineNo: number;
+    sku: string;
+    name: string;
+    quantity: number;
+    unitPriceCents: number;
+    totalCents: number;
+    /** One order: whether the line is a device whose pieces need a scanned serial, and those scanned. */
+    tracksSerials?: boolean;
+    serials?: string[];
+  }[];
   deliveryAddress: OrderAddress;
   billingAddress: OrderAddress;
   paymentMethod: string;
@@ -66,6 +76,7 @@ function staffRecord(view: OrderView, subjectId: string, customerId: string | nu
     customerId,
     email: view.customer.email,
     items: view.items.map((i) => ({
+      lineNo: i.lineNo,
       sku: i.sku,
       name: i.name,
       quantity: i.quantity,
@@ -122,7 +133,22 @@ export class OrderDesk {
       : [];
     const [view] = rows.length ? await this.reader.views([orderId]) : [];
     if (!view) throw notFound('The order');
-    return staffRecord(view, rows[0].subject_id, rows[0].customer_id);
+    const record = staffRecord(view, rows[0].subject_id, rows[0].customer_id);
+    // The packing bench scans a serial per piece of a device line: which lines, and what is scanned.
+    const devices: { line_no: number; device: boolean; serials: string[] }[] = await this.dataSource.query(
+      `select i.line_no, p.tracks_serials as device,
+              coalesce((select array_agg(d.serial order by d.scanned_at, d.serial) from order_item_serial d
+                         where d.order_id = i.order_id and d.line_no = i.line_no), '{}') as serials
+         from order_item i join product p on p.id = i.product_id
+        where i.order_id = $1`,
+      [orderId],
+    );
+    for (const item of record.items) {
+      const line = devices.find((d) => d.line_no === item.lineNo);
+      item.tracksSerials = line?.device === true;
+      item.serials = line?.serials ?? [];
+    }
+    return record;
   }
 
   /** The packing slip's data; the read is audited with exactly the fields it shows. */
