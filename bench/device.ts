@@ -8,6 +8,7 @@ import sharp from 'sharp';
 import { withCliDatabase } from '../scripts/cli-database.js';
 import { runMigrations } from '../src/database/migrate.js';
 import { machine, startApp, type RunningApp } from './lib/app-under-test.js';
+import { photo } from './lib/device-photo.js';
 import { createScratchDatabase } from './lib/scratch-database.js';
 
 /**
@@ -32,28 +33,6 @@ const WARM_UP_SECONDS = Number(process.env.BENCH_WARM_UP_SECONDS ?? 3);
 const LEVELS = (process.env.BENCH_DEVICES ?? '1,8').split(',').map(Number);
 const SHRED_SUBJECTS = Number(process.env.BENCH_SHRED_SUBJECTS ?? 3);
 const ANALYSES_PER_SUBJECT = 100;
-
-/** A portrait-like photo: skin oval, background, fine noise so that JPEG cannot squeeze it much. */
-async function photo(width: number, height: number, quality: number): Promise<Buffer> {
-  const data = Buffer.alloc(width * height * 3);
-  let seed = 7;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-      const n = (seed % 25) - 12;
-      const i = (y * width + x) * 3;
-      const face = ((x - width / 2) / (width * 0.3)) ** 2 + ((y - height / 2) / (height * 0.42)) ** 2 <= 1;
-      const [r, g, b] = face ? [222, 170, 140] : [60, 85, 130];
-      data[i] = Math.max(0, Math.min(255, r + n));
-      data[i + 1] = Math.max(0, Math.min(255, g + n));
-      data[i + 2] = Math.max(0, Math.min(255, b + n));
-    }
-  }
-  return sharp(data, { raw: { width, height, channels: 3 } })
-    .withExif({ IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '51/1 12/1 3456/100' } })
-    .jpeg({ quality })
-    .toBuffer();
-}
 
 function body(image: Buffer, reference: string): { payload: Buffer; contentType: string } {
   const boundary = `----bench${randomBytes(8).toString('hex')}`;

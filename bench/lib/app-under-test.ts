@@ -37,7 +37,9 @@ function rssMb(pid: number): number {
 
 export async function startApp(databaseUrl: string, env: Record<string, string> = {}): Promise<RunningApp> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [path.resolve('dist/src/main.js')], {
+  // BENCH_APP_NODE_ARGS passes flags to the app's node (e.g. --cpu-prof to see where its time goes).
+  const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, path.resolve('dist/src/main.js')], {
     env: {
       ...process.env,
       NODE_ENV: 'development',

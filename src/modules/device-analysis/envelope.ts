@@ -13,8 +13,17 @@ export function seal(key: Buffer, plaintext: Buffer, aad: string): Buffer {
   const nonce = randomBytes(NONCE);
   const cipher = createCipheriv('aes-256-gcm', key, nonce);
   cipher.setAAD(Buffer.from(aad, 'utf8'));
-  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-  return Buffer.concat([Buffer.of(VERSION), nonce, cipher.getAuthTag(), body]);
+  // One allocation for the envelope: the ciphertext is copied once behind the header (GCM adds no
+  // padding: update() answers exactly the plaintext's length, final() nothing).
+  const body = cipher.update(plaintext);
+  const tail = cipher.final();
+  const out = Buffer.allocUnsafe(1 + NONCE + TAG + body.length + tail.length);
+  out[0] = VERSION;
+  nonce.copy(out, 1);
+  body.copy(out, 1 + NONCE + TAG);
+  tail.copy(out, 1 + NONCE + TAG + body.length);
+  cipher.getAuthTag().copy(out, 1 + NONCE);
+  return out;
 }
 
 /** Throws when the key is wrong, the bytes were changed or the associated data differs. */

@@ -64,8 +64,8 @@ const linear = (c: number): number => {
 const LINEAR = Float64Array.from({ length: 256 }, (_, i) => linear(i));
 const f = (t: number): number => (t > 216 / 24389 ? Math.cbrt(t) : ((24389 / 27) * t) / 116 + 16 / 116);
 
-/** sRGB (0-255) to CIELAB (D65 white). */
-export function rgbToLab(r: number, g: number, b: number): [number, number, number] {
+/** sRGB (0-255) to CIELAB (D65 white), written into `out` (no allocation: called once per pixel). */
+function labInto(r: number, g: number, b: number, out: Float64Array): void {
   const R = LINEAR[r];
   const G = LINEAR[g];
   const B = LINEAR[b];
@@ -75,7 +75,16 @@ export function rgbToLab(r: number, g: number, b: number): [number, number, numb
   const fx = f(x);
   const fy = f(y);
   const fz = f(z);
-  return [116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)];
+  out[0] = 116 * fy - 16;
+  out[1] = 500 * (fx - fy);
+  out[2] = 200 * (fy - fz);
+}
+
+/** sRGB (0-255) to CIELAB (D65 white). */
+export function rgbToLab(r: number, g: number, b: number): [number, number, number] {
+  const out = new Float64Array(3);
+  labInto(r, g, b, out);
+  return [out[0], out[1], out[2]];
 }
 
 /** Individual Typology Angle (degrees) and its classification (Chardon et al.; Del Bino et al.). */
@@ -103,58 +112,112 @@ const isSkin = (r: number, g: number, b: number): boolean => {
 };
 
 /**
- * Labels 4-connected components of `mask`; returns the pixel indices of each component of at least
- * `minSize` pixels (iterative flood fill on one preallocated stack: no recursion, no allocation per pixel).
+ * Working memory reused by every call (the computation is synchronous, so calls never overlap): an
+ * upload allocates no per-pixel arrays, which keeps the garbage collector out of the upload path.
+ * Grown on demand, and cleared after each call so that no pixel-derived value outlives it.
  */
-function components(mask: Uint8Array, width: number, minSize: number): Int32Array[] {
-  const n = mask.length;
-  const seen = new Uint8Array(n);
-  const stack = new Int32Array(n);
-  const pixels = new Int32Array(n);
-  const out: Int32Array[] = [];
+interface Scratch {
+  n: number;
+  mask: Uint8Array;
+  labels: Int32Array;
+  stack: Int32Array;
+  L: Float64Array;
+}
+let scratch: Scratch = {
+  n: 0,
+  mask: new Uint8Array(0),
+  labels: new Int32Array(0),
+  stack: new Int32Array(0),
+  L: new Float64Array(0),
+};
+const LAB = new Float64Array(3);
+
+function scratchFor(n: number): Scratch {
+  if (scratch.n < n)
+    scratch = {
+      n,
+      mask: new Uint8Array(n),
+      labels: new Int32Array(n),
+      stack: new Int32Array(n),
+      L: new Float64Array(n),
+    };
+  return scratch;
+}
+
+/**
+ * Labels the 4-connected components of the first `n` pixels of `mask` into `labels` (1, 2, … in scan
+ * order; 0 outside the mask) with an iterative flood fill on one preallocated stack: no recursion, no
+ * allocation per pixel. Returns the size of each component (index = label − 1).
+ */
+function components(
+  mask: Uint8Array,
+  width: number,
+  n: number,
+  labels: Int32Array,
+  stack: Int32Array,
+): number[] {
+  labels.fill(0, 0, n);
+  const sizes: number[] = [];
   for (let start = 0; start < n; start++) {
-    if (!mask[start] || seen[start]) continue;
+    if (!mask[start] || labels[start]) continue;
+    const label = sizes.length + 1;
     let top = 0;
     let count = 0;
-    seen[start] = 1;
+    labels[start] = label;
     stack[top++] = start;
     while (top > 0) {
       const p = stack[--top];
-      pixels[count++] = p;
+      count++;
       const x = p % width;
-      if (x > 0 && mask[p - 1] && !seen[p - 1]) {
-        seen[p - 1] = 1;
+      if (x > 0 && mask[p - 1] && !labels[p - 1]) {
+        labels[p - 1] = label;
         stack[top++] = p - 1;
       }
-      if (x < width - 1 && mask[p + 1] && !seen[p + 1]) {
-        seen[p + 1] = 1;
+      if (x < width - 1 && mask[p + 1] && !labels[p + 1]) {
+        labels[p + 1] = label;
         stack[top++] = p + 1;
       }
-      if (p >= width && mask[p - width] && !seen[p - width]) {
-        seen[p - width] = 1;
+      if (p >= width && mask[p - width] && !labels[p - width]) {
+        labels[p - width] = label;
         stack[top++] = p - width;
       }
-      if (p + width < n && mask[p + width] && !seen[p + width]) {
-        seen[p + width] = 1;
+      if (p + width < n && mask[p + width] && !labels[p + width]) {
+        labels[p + width] = label;
         stack[top++] = p + width;
       }
     }
-    if (count >= minSize) out.push(pixels.slice(0, count));
+    sizes.push(count);
   }
-  return out;
+  return sizes;
 }
 
 export function computeSkinMetrics(image: RawImage): SkinMetrics {
+  const n = image.width * image.height;
+  const work = scratchFor(n);
+  try {
+    return measure(image, work);
+  } finally {
+    work.mask.fill(0, 0, n);
+    work.labels.fill(0, 0, n);
+    work.stack.fill(0, 0, n);
+    work.L.fill(0, 0, n);
+  }
+}
+
+function measure(image: RawImage, { mask, labels, stack, L }: Scratch): SkinMetrics {
   const { data, width, height, channels } = image;
   const n = width * height;
-  const mask = new Uint8Array(n);
   for (let p = 0, i = 0; p < n; p++, i += channels)
     mask[p] = isSkin(data[i], data[i + 1], data[i + 2]) ? 1 : 0;
-  const regions = components(mask, width, Math.max(16, Math.ceil(n * MIN_REGION_SHARE)));
-  if (regions.length === 0) throw new NoSkinRegionError();
-  const region = regions.reduce((a, b) => (b.length > a.length ? b : a));
+  const minRegion = Math.max(16, Math.ceil(n * MIN_REGION_SHARE));
+  const sizes = components(mask, width, n, labels, stack);
+  // The largest component (the first of equal ones in scan order), if it is large enough.
+  let region = 0;
+  for (let k = 0; k < sizes.length; k++)
+    if (sizes[k] >= minRegion && (region === 0 || sizes[k] > sizes[region - 1])) region = k + 1;
+  if (region === 0) throw new NoSkinRegionError();
+  const count = sizes[region - 1];
 
-  const L = new Float64Array(region.length);
   let sumL = 0;
   let sumA = 0;
   let sumB = 0;
@@ -162,36 +225,39 @@ export function computeSkinMetrics(image: RawImage): SkinMetrics {
   let minY = height;
   let maxX = 0;
   let maxY = 0;
-  region.forEach((p, k) => {
-    const i = p * channels;
-    const [l, a, b] = rgbToLab(data[i], data[i + 1], data[i + 2]);
-    L[k] = l;
-    sumL += l;
-    sumA += a;
-    sumB += b;
-    const x = p % width;
-    const y = (p - x) / width;
-    if (x < minX) minX = x;
-    if (x > maxX) maxX = x;
-    if (y < minY) minY = y;
-    if (y > maxY) maxY = y;
-  });
-  const count = region.length;
+  for (let y = 0, p = 0; y < height; y++) {
+    for (let x = 0; x < width; x++, p++) {
+      if (labels[p] !== region) continue;
+      const i = p * channels;
+      labInto(data[i], data[i + 1], data[i + 2], LAB);
+      L[p] = LAB[0];
+      sumL += LAB[0];
+      sumA += LAB[1];
+      sumB += LAB[2];
+      if (x < minX) minX = x;
+      if (x > maxX) maxX = x;
+      if (y < minY) minY = y;
+      if (y > maxY) maxY = y;
+    }
+  }
   const meanL = sumL / count;
   const meanA = sumA / count;
   const meanB = sumB / count;
   let variance = 0;
-  for (const l of L) variance += (l - meanL) ** 2;
+  for (let p = 0; p < n; p++) if (labels[p] === region) variance += (L[p] - meanL) ** 2;
   const sdL = Math.sqrt(variance / count);
 
   // Dark spots: region pixels clearly darker than the region (2 standard deviations, at least 6 L* units).
   const threshold = meanL - Math.max(2 * sdL, 6);
-  const dark = new Uint8Array(n);
-  region.forEach((p, k) => {
-    if (L[k] < threshold) dark[p] = 1;
-  });
-  const spots = components(dark, width, Math.max(3, Math.ceil(count * MIN_SPOT_SHARE)));
-  const spotPixels = spots.reduce((s, c) => s + c.length, 0);
+  for (let p = 0; p < n; p++) mask[p] = labels[p] === region && L[p] < threshold ? 1 : 0;
+  const minSpot = Math.max(3, Math.ceil(count * MIN_SPOT_SHARE));
+  let spotCount = 0;
+  let spotPixels = 0;
+  for (const size of components(mask, width, n, labels, stack))
+    if (size >= minSpot) {
+      spotCount++;
+      spotPixels += size;
+    }
 
   const itaDeg = ita(meanL, meanB);
   return {
@@ -209,6 +275,6 @@ export function computeSkinMetrics(image: RawImage): SkinMetrics {
     redness: round(meanA),
     evenness: round(100 * Math.max(0, 1 - sdL / EVENNESS_ZERO_SD), 1),
     lStdDev: round(sdL),
-    darkSpots: { count: spots.length, areaPct: round((100 * spotPixels) / count) },
+    darkSpots: { count: spotCount, areaPct: round((100 * spotPixels) / count) },
   };
 }
