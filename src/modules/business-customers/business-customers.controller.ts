@@ -13,7 +13,7 @@ import {
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CustomerAuthGuard, Principal, StaffAuthGuard, StaffRoles } from '../../common/auth/auth.guards.js';
 import type { TokenClaims } from '../../common/auth/token.service.js';
-import { ActiveStaffGuard } from '../back-office/staff/active-staff.guard.js';
+import { ActiveStaffGuard } from '../back-office/index.js';
 import {
   BusinessProfileDto,
   CustomerGroupDto,

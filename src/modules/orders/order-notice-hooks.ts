@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { NotificationOutbox } from '../notifications/notification-outbox.js';
+import { NotificationOutbox } from '../notifications/index.js';
 import { OrderCreditNotes } from './credit-notes.port.js';
 import { ORDER_NOTICES, ORDER_RECIPIENT } from './order-notices.js';
 import { OrderTransitionHooks, type OrderTransition } from './order-transition-hooks.js';

@@ -6,7 +6,7 @@ import type {
   NoticeRecipient,
   NoticeTemplate,
   RenderedNotice,
-} from '../notifications/notice.contracts.js';
+} from '../notifications/index.js';
 import { isUuid } from './order-reader.js';
 
 /** The notices of an order (template ids). Each is enqueued with the recipient `{ kind: 'order', id }`. */
