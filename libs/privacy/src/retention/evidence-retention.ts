@@ -58,6 +58,41 @@ async function pruning(manager: EntityManager): Promise<void> {
 }
 
 /**
+ * A record that ends (a restriction lifted, an objection withdrawn) and is evidence for `days` after:
+ * found by its end time, deleted only when it has ended. `table` and `endedAt` are constants of this file.
+ */
+function endedRecordPolicy(spec: {
+  id: string;
+  activityId: string;
+  category: string;
+  recordType: string;
+  table: 'privacy.restriction' | 'privacy.objection';
+  endedAt: 'lifted_at' | 'withdrawn_at';
+  days: number;
+}): CustomRetentionPolicy {
+  const { table, endedAt } = spec;
+  return {
+    id: spec.id,
+    activityId: spec.activityId,
+    category: spec.category,
+    recordType: spec.recordType,
+    async findExpired(now, manager) {
+      const rows: Row[] = await manager.query(
+        `select id::text as record_id, subject_id, ${endedAt} as occurred_at from ${table}
+          where ${endedAt} < $1 order by ${endedAt} limit $2`,
+        [new Date(now.getTime() - spec.days * DAY_MS), BATCH],
+      );
+      return due(rows);
+    },
+    async erase(ids, manager) {
+      await manager.query(`delete from ${table} where id = any($1::uuid[]) and ${endedAt} is not null`, [
+        ids,
+      ]);
+    },
+  };
+}
+
+/**
  * The retention policies of the kernel's evidence: the consent ledger, the disclosure log, the
  * access audit log, restrictions and objections. The module that declares the evidence activity
  * registers them (`RetentionPolicies.register`), so each runs in the retention sweep with legal holds.
@@ -118,46 +153,24 @@ export function evidenceRetentionPolicies(
         await manager.query(`delete from privacy.disclosure_log where id = any($1::bigint[])`, [ids]);
       },
     },
-    {
+    endedRecordPolicy({
       id: 'privacy-evidence.restrictions',
       activityId,
       category: 'evidence.restrictions',
       recordType: EVIDENCE_RECORD_TYPES.restriction,
-      async findExpired(now, manager) {
-        const rows: Row[] = await manager.query(
-          `select id::text as record_id, subject_id, lifted_at as occurred_at from privacy.restriction
-            where lifted_at < $1 order by lifted_at limit $2`,
-          [cutoff(now, periods.restrictionDays), BATCH],
-        );
-        return due(rows);
-      },
-      async erase(ids, manager) {
-        await manager.query(
-          `delete from privacy.restriction where id = any($1::uuid[]) and lifted_at is not null`,
-          [ids],
-        );
-      },
-    },
-    {
+      table: 'privacy.restriction',
+      endedAt: 'lifted_at',
+      days: periods.restrictionDays,
+    }),
+    endedRecordPolicy({
       id: 'privacy-evidence.objections',
       activityId,
       category: 'evidence.objections',
       recordType: EVIDENCE_RECORD_TYPES.objection,
-      async findExpired(now, manager) {
-        const rows: Row[] = await manager.query(
-          `select id::text as record_id, subject_id, withdrawn_at as occurred_at from privacy.objection
-            where withdrawn_at < $1 order by withdrawn_at limit $2`,
-          [cutoff(now, periods.objectionDays), BATCH],
-        );
-        return due(rows);
-      },
-      async erase(ids, manager) {
-        await manager.query(
-          `delete from privacy.objection where id = any($1::uuid[]) and withdrawn_at is not null`,
-          [ids],
-        );
-      },
-    },
+      table: 'privacy.objection',
+      endedAt: 'withdrawn_at',
+      days: periods.objectionDays,
+    }),
     {
       id: 'privacy-evidence.access-audit-log',
       activityId,
