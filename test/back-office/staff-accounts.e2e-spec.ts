@@ -232,8 +232,9 @@ describe('staff accounts and roles', () => {
       const support = await signedIn('support');
       const customers = () =>
         t.inject({
-          method: 'GET',
-          url: '/api/v1/admin/customers?query=Muster',
+          method: 'POST',
+          url: '/api/v1/admin/customers/search',
+          payload: { query: 'Muster' },
           headers: bearer(support.token),
         });
       expect((await customers()).statusCode).toBe(200);
@@ -253,8 +254,9 @@ describe('staff accounts and roles', () => {
         deactivatedAt: expect.any(String),
       });
       const deactivated = await t.inject({
-        method: 'GET',
-        url: '/api/v1/admin/customers?query=Muster',
+        method: 'POST',
+        url: '/api/v1/admin/customers/search',
+        payload: { query: 'Muster' },
         headers: bearer(again.json().accessToken),
       });
       expect(deactivated.statusCode).toBe(401);

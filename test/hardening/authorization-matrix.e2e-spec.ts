@@ -139,7 +139,7 @@ const TABLE: Record<string, Rule> = {
   'POST /api/v1/shop/orders/{id}/payments/capture': 'customerAOrder',
 
   'POST /api/v1/admin/auth/password': 'staff',
-  'GET /api/v1/admin/customers': 'staff',
+  'POST /api/v1/admin/customers/search': 'staff',
   'GET /api/v1/admin/customers/{id}': 'staff',
   'GET /api/v1/admin/orders': 'staff',
   'GET /api/v1/admin/orders/{id}': 'staff',

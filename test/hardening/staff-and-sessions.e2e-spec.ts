@@ -11,7 +11,7 @@ const STAFF_ROUTES: Array<[string, string]> = [
   ['GET', '/api/v1/admin/privacy/legal-holds'],
   ['GET', '/api/v1/admin/privacy/requests'],
   ['GET', '/api/v1/admin/credit-checks/reviews'],
-  ['GET', '/api/v1/admin/customers?query=Muster'],
+  ['GET', '/api/v1/admin/customers/00000000-0000-4000-8000-000000000000'],
   ['GET', '/api/v1/admin/staff'],
 ];
 

@@ -690,9 +690,9 @@ function DisclosureLog() {
               setLog(null);
               setCustomers(
                 (
-                  await get<{
+                  await post<{
                     items: { id: string; firstName?: string; lastName?: string; email?: string }[];
-                  }>(`/api/v1/admin/customers${query({ query: term.trim() })}`)
+                  }>('/api/v1/admin/customers/search', { query: term.trim() })
                 ).items,
               );
             });

@@ -13,7 +13,7 @@ import {
 } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { get, post, query, type StaffRole } from '../api.js';
+import { get, post, type StaffRole } from '../api.js';
 import { formatDate, Loading, Problem, StatusBadge, useAction, useLoad } from './common.js';
 
 /** A customer as the API gives it to this role: what the role may not see is absent, not blanked. */
@@ -90,7 +90,7 @@ function Customers({ role }: { role: StaffRole }) {
     event.preventDefault();
     setSelected(null);
     await action.run(async () => {
-      const page = await get<{ items: Customer[] }>(`/api/v1/admin/customers${query({ query: term })}`);
+      const page = await post<{ items: Customer[] }>('/api/v1/admin/customers/search', { query: term });
       setResults(page.items);
     });
   }

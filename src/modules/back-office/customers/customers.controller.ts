@@ -1,4 +1,4 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Principal, StaffAuthGuard, StaffRoles } from '../../../common/auth/auth.guards.js';
 import type { TokenClaims } from '../../../common/auth/token.service.js';
@@ -8,7 +8,7 @@ import { CUSTOMER_SUPPORT } from '../back-office.declarations.js';
 import { ActiveStaffGuard } from '../staff/active-staff.guard.js';
 import type { CustomerRecord } from '../../registration/index.js';
 import { CustomerSupport } from './customer-support.service.js';
-import { CustomerDto, CustomerPageDto, CustomerSearchQuery } from './customers.dto.js';
+import { CustomerDto, CustomerPageDto, CustomerSearchDto } from './customers.dto.js';
 
 const view = { subject: (c: CustomerRecord) => customerSubject(c.id), activity: CUSTOMER_SUPPORT.id };
 
@@ -21,19 +21,27 @@ const view = { subject: (c: CustomerRecord) => customerSubject(c.id), activity: 
 export class CustomersController {
   constructor(private readonly customers: CustomerSupport) {}
 
-  @Get()
+  /**
+   * A POST with the search in the body: what staff search by (an email address, a name) is personal data
+   * and must not stand in a URL, where proxies, browser histories and access logs keep it.
+   */
+  @Post('search')
+  @HttpCode(200)
   @StaffView('customer', view)
-  @ApiOperation({ summary: 'Find customers by id, email (not for fulfilment) or name; fields by role' })
+  @ApiOperation({
+    summary: 'Find customers by id, email (not for fulfilment) or name; fields by role',
+    description: 'The search is in the body, never in the URL (it is personal data).',
+  })
   @ApiResponse({ status: 200, type: CustomerPageDto })
   @ApiResponse({
     status: 403,
     description: 'Searching by email with a role that does not see email addresses.',
   })
   search(
-    @Query() query: CustomerSearchQuery,
+    @Body() search: CustomerSearchDto,
     @Principal() principal: TokenClaims,
   ): Promise<Page<CustomerRecord>> {
-    return this.customers.search(principal.role ?? '', query.query, query.limit ?? 20, query.cursor);
+    return this.customers.search(principal.role ?? '', search.query, search.limit ?? 20, search.cursor);
   }
 
   @Get(':id')

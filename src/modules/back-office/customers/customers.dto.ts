@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
 import { visibleTo } from '../../../common/masking/index.js';
 
-export class CustomerSearchQuery {
+/** The body of POST /api/v1/admin/customers/search. */
+export class CustomerSearchDto {
   @ApiProperty({
     description:
       'A customer id, an exact email address (only for roles that see email addresses; fulfilment gets 403), ' +
@@ -16,7 +16,6 @@ export class CustomerSearchQuery {
 
   @ApiPropertyOptional({ description: 'Page size (1-50).', default: 20 })
   @IsOptional()
-  @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(50)
