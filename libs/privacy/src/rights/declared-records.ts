@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { assertRecordType, type BlockedRecord } from '../retention/blocked-records.js';
+import type { ActiveHold } from '../retention/hold-scope.js';
 import { quoteIdentifier, type DueRecord, type RetentionPolicy } from '../retention/retention-policy.js';
 import type { StatutoryPeriods } from '../retention/statutory-periods.js';
 import type {
@@ -110,6 +111,13 @@ export interface RecordDeclaration {
   retention?: RecordRetention;
   dependents?: readonly DependentRecords[];
   /**
+   * For holds the kernel cannot judge from the subject id alone (a hold on an address range covers
+   * the lines of every address in it): an SQL expression over the row that gives the id of an active
+   * hold covering it, or null, its parameters numbered from `$firstParameter`; null when none of
+   * `holds` can cover such a record. Checked before `heldBy`.
+   */
+  holdIdSql?(holds: readonly ActiveHold[], firstParameter: number): { sql: string; params: unknown[] } | null;
+  /**
    * Called in the erasure's transaction with the ids about to be erased or anonymised (not the held
    * or blocked ones), before anything is written: throws to refuse the erasure (the last administrator).
    */
@@ -126,6 +134,8 @@ export interface RecordsDeclaration {
   records: readonly RecordDeclaration[];
   /** Runs first in the erasure's transaction, before a row is read (an advisory lock the module's writers take too). */
   lock?(subjectId: string, manager: EntityManager): Promise<void>;
+  /** The order of the copy across record types (by default each type's records in turn, in declaration order). */
+  exportOrder?: (a: ExportRecord, b: ExportRecord) => number;
 }
 
 const ID_PATTERN: Record<NonNullable<RecordDeclaration['idType']>, RegExp> = {
@@ -247,6 +257,7 @@ export class DeclaredRecordRights implements PersonalDataExporter, PersonalDataE
         });
       }
     }
+    if (this.declaration.exportOrder) records.sort(this.declaration.exportOrder);
     return { activities: [...activities], categories: [...categories], records };
   }
 
@@ -257,10 +268,11 @@ export class DeclaredRecordRights implements PersonalDataExporter, PersonalDataE
     for (const r of this.records) {
       const [subject] = subjectValues(r, [subjectId]);
       if (subject === undefined) continue;
-      const rows: { id: string; date: Date }[] = await manager.query(
-        `select ${r.id}::text as id, ${r.date} as date from ${r.table}
-          where ${r.subject} = $1::${r.subjectType}${r.where} order by ${r.id} for update`,
-        [subject],
+      const holdSql = r.decl.holdIdSql?.(context.holds, 2) ?? null;
+      const rows: { id: string; date: Date; hold_id: string | null }[] = await manager.query(
+        `select ${r.id}::text as id, ${r.date} as date, ${holdSql ? `(${holdSql.sql})::text` : 'null'} as hold_id
+           from ${r.table} where ${r.subject} = $1::${r.subjectType}${r.where} order by ${r.id} for update`,
+        [subject, ...(holdSql?.params ?? [])],
       );
       outcomes.push(...(await this.eraseRows(r, rows, context)));
     }
@@ -269,7 +281,7 @@ export class DeclaredRecordRights implements PersonalDataExporter, PersonalDataE
 
   private async eraseRows(
     r: Resolved,
-    rows: readonly { id: string; date: Date }[],
+    rows: readonly { id: string; date: Date; hold_id: string | null }[],
     context: ErasureContext,
   ): Promise<ErasureOutcome[]> {
     const { recordType, activityId, onErasure } = r.decl;
@@ -292,7 +304,8 @@ export class DeclaredRecordRights implements PersonalDataExporter, PersonalDataE
     }
     const free: string[] = [];
     for (const row of rows) {
-      const holdId = context.heldBy({ activityId, recordType, recordId: row.id, occurredAt: row.date });
+      const holdId =
+        row.hold_id ?? context.heldBy({ activityId, recordType, recordId: row.id, occurredAt: row.date });
       if (holdId) {
         outcomes.push({
           recordType,
