@@ -94,6 +94,22 @@ const FIXTURE_RECORDS = declareRecords({
       subjectColumn: 'subject_id',
       dateColumn: 'checked_at',
       onErasure: 'erase',
+      // A hold on a household (`household:<name>+<name>`) covers each member's checks: judged in SQL.
+      holdIdSql(holds, firstParameter) {
+        const params: unknown[] = [];
+        const cases: string[] = [];
+        for (const hold of holds) {
+          const household = /^household:(.+)$/.exec(hold.scope.subjectId ?? '');
+          if (!household) continue;
+          params.push(
+            household[1].split('+').map((name) => `member:${name}`),
+            hold.id,
+          );
+          const n = firstParameter + params.length;
+          cases.push(`when subject_id = any($${n - 2}::text[]) then $${n - 1}::uuid`);
+        }
+        return cases.length > 0 ? { sql: `case ${cases.join(' ')} end`, params } : null;
+      },
       retention: { id: 'fixture-declared.checks', dueColumn: 'delete_after', category: 'payment.amount' },
     },
   ],
@@ -375,6 +391,22 @@ describe('declared records: the kernel exports, erases, blocks, holds and retain
     expect((await db.query('select record_type from privacy.blocked_record')).rows).toEqual([
       { record_type: 'fixture_voucher' },
     ]);
+  });
+
+  it('keeps what a hold judged in SQL covers (holdIdSql), and nothing else', async () => {
+    const ids = await seed();
+    const hold = await holds.create({ subjectId: 'household:erika+max' }, 'household dispute');
+    const report = await rights.eraseSubject('member:erika');
+    const eraser = report.erasers.find((e) => e.eraser === 'fixture-declared');
+    expect(eraser?.held).toEqual([
+      { recordType: 'fixture_check', recordId: ids.check, activityId: 'order-processing', holdId: hold.id },
+    ]);
+    expect(eraser?.erased.map((e) => e.recordType).sort()).toEqual([
+      'fixture_letter',
+      'fixture_letter',
+      'fixture_letter_note',
+    ]);
+    expect((await db.query('select id::text from fixture_check')).rows).toEqual([{ id: ids.check }]);
   });
 
   it("lets the module refuse an erasure (beforeErase): nothing of the declaration's erasure is committed", async () => {
