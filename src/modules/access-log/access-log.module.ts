@@ -1,11 +1,11 @@
 import { Logger, Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { JobQueue, PrivacyModule, RightsRegistry } from '@app/privacy';
+import { JobQueue, PrivacyModule } from '@app/privacy';
 import { AppConfig } from '../../config/app-config.js';
 import { ACCESS_LOG_MAINTENANCE_JOB, AccessLogPartitions } from './access-log-partitions.js';
 import { AccessLogLine, HeldAccessLogLine } from './access-log-line.entity.js';
 import { ACCESS_LOG } from './access-log.declarations.js';
-import { AccessLogRights } from './access-log.rights.js';
+import { ACCESS_LOG_RECORDS } from './access-log.rights.js';
 import { AccessLogWriter } from './access-log.writer.js';
 
 /**
@@ -16,25 +16,21 @@ import { AccessLogWriter } from './access-log.writer.js';
 @Module({
   imports: [
     TypeOrmModule.forFeature([AccessLogLine, HeldAccessLogLine]),
-    PrivacyModule.forFeature({ activities: [ACCESS_LOG] }),
+    PrivacyModule.forFeature({ activities: [ACCESS_LOG], records: [ACCESS_LOG_RECORDS] }),
   ],
-  providers: [AccessLogWriter, AccessLogPartitions, AccessLogRights],
-  exports: [AccessLogWriter, AccessLogPartitions, AccessLogRights],
+  providers: [AccessLogWriter, AccessLogPartitions],
+  exports: [AccessLogWriter, AccessLogPartitions],
 })
 export class AccessLogModule implements OnModuleInit {
   private readonly logger = new Logger('AccessLog');
 
   constructor(
-    private readonly rights: RightsRegistry,
-    private readonly accessLogRights: AccessLogRights,
     private readonly partitions: AccessLogPartitions,
     private readonly jobs: JobQueue,
     private readonly config: AppConfig,
   ) {}
 
   async onModuleInit(): Promise<void> {
-    this.rights.registerExporter(this.accessLogRights);
-    this.rights.registerEraser(this.accessLogRights);
     // Retention runs whether or not new lines are written (ACCESS_LOG_ENABLED): old ones must still go.
     this.jobs.declareQueue(ACCESS_LOG_MAINTENANCE_JOB, {
       policy: 'stately',

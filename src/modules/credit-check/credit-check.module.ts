@@ -1,6 +1,6 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { PrivacyModule, RetentionPolicies, RightsRegistry } from '@app/privacy';
+import { PrivacyModule, RightsRegistry } from '@app/privacy';
 import { OrdersModule } from '../orders/index.js';
 import { CREDIT_APPROVAL } from './credit-approval.port.js';
 import { CreditAgencyPrivacyNotices } from './credit-agency-privacy-notices.js';
@@ -8,7 +8,7 @@ import { CreditAgencyConnection, creditAgencyProvider } from './credit-agency.pr
 import { CreditCheckAdminController, CreditCheckShopController } from './credit-check.controllers.js';
 import { CREDIT_CHECK } from './credit-check.declarations.js';
 import { CreditCheck, CreditReview } from './credit-check.entities.js';
-import { CREDIT_CHECK_RETENTION, CreditCheckRights } from './credit-check.rights.js';
+import { CREDIT_CHECK_RECORDS, CreditCheckRights } from './credit-check.rights.js';
 import { CreditCheckService } from './credit-check.service.js';
 import { CreditReviewService } from './credit-review.service.js';
 import { GUEST_ORDER_ACCESS } from './guest-order-access.port.js';
@@ -22,7 +22,7 @@ import { CustomerOrGuestGuard, RequesterSubjects } from './shop-requester.js';
 @Module({
   imports: [
     TypeOrmModule.forFeature([CreditCheck, CreditReview]),
-    PrivacyModule.forFeature({ activities: [CREDIT_CHECK] }),
+    PrivacyModule.forFeature({ activities: [CREDIT_CHECK], records: [CREDIT_CHECK_RECORDS] }),
     // Guests prove access with the orders module's signed order links.
     OrdersModule,
   ],
@@ -44,15 +44,12 @@ import { CustomerOrGuestGuard, RequesterSubjects } from './shop-requester.js';
 export class CreditCheckModule implements OnModuleInit {
   constructor(
     private readonly rights: RightsRegistry,
-    private readonly retention: RetentionPolicies,
     private readonly credits: CreditCheckRights,
     private readonly agencyNotices: CreditAgencyPrivacyNotices,
   ) {}
 
   onModuleInit(): void {
     this.rights.registerExporter(this.credits);
-    this.rights.registerEraser(this.credits);
     this.rights.registerRecipientNotifier(this.agencyNotices);
-    this.retention.register(CREDIT_CHECK_RETENTION);
   }
 }

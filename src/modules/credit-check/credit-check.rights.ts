@@ -1,31 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { In, type EntityManager } from 'typeorm';
-import type {
-  BlockedRecord,
-  CustomRetentionPolicy,
-  DueRecord,
-  ErasureContext,
-  ErasureOutcome,
-  ExportSection,
-  JsonObject,
-  PersonalDataEraser,
-  PersonalDataExporter,
-} from '@app/privacy';
+import { declareRecords, type ExportSection, type JsonObject, type PersonalDataExporter } from '@app/privacy';
 import { CREDIT_CHECK_ACTIVITY_ID, CREDIT_CHECK_CATEGORIES } from './credit-check.declarations.js';
 import { CREDIT_CHECK_RECORD, CREDIT_REVIEW_RECORD, CreditCheck } from './credit-check.entities.js';
 import { CreditCheckService } from './credit-check.service.js';
 
-/** Rows past their erasure date taken per sweep; the daily sweep takes the rest the next day. */
-const SWEEP_BATCH = 5000;
-
 const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
 
 /**
- * Art. 15/20 and Art. 17 for the credit-check tables. Nothing here falls under a statutory retention
- * duty, so erasure erases (except what a legal hold covers).
+ * Art. 15/20 for the credit-check tables: each check with its review, and the logic of the automated
+ * decision and the factors it weighed (Art. 15(1)(h)), which only the service can explain.
  */
 @Injectable()
-export class CreditCheckRights implements PersonalDataExporter, PersonalDataEraser {
+export class CreditCheckRights implements PersonalDataExporter {
   readonly name = 'credit-check';
 
   constructor(private readonly checks: CreditCheckService) {}
@@ -91,72 +78,31 @@ export class CreditCheckRights implements PersonalDataExporter, PersonalDataEras
       records,
     };
   }
-
-  async erase(subjectId: string, context: ErasureContext): Promise<ErasureOutcome[]> {
-    const { manager } = context;
-    const rows: { id: string; requested_at: Date; review_id: string | null }[] = await manager.query(
-      `select c.id, c.requested_at, r.id as review_id
-         from credit_check c left join credit_review r on r.check_id = c.id
-        where c.subject_id = $1
-        for update of c`,
-      [subjectId],
-    );
-    const outcomes: ErasureOutcome[] = [];
-    const erasable: string[] = [];
-    for (const row of rows) {
-      const holdId = context.heldBy({
-        activityId: CREDIT_CHECK_ACTIVITY_ID,
-        recordType: CREDIT_CHECK_RECORD,
-        recordId: row.id,
-        occurredAt: row.requested_at,
-      });
-      if (holdId) {
-        outcomes.push({
-          recordType: CREDIT_CHECK_RECORD,
-          recordId: row.id,
-          outcome: 'held',
-          activityId: CREDIT_CHECK_ACTIVITY_ID,
-          holdId,
-          recordDate: row.requested_at,
-        });
-        continue;
-      }
-      erasable.push(row.id);
-      outcomes.push({ recordType: CREDIT_CHECK_RECORD, recordId: row.id, outcome: 'erased' });
-      if (row.review_id)
-        outcomes.push({ recordType: CREDIT_REVIEW_RECORD, recordId: row.review_id, outcome: 'erased' });
-    }
-    // The review goes with its check (on delete cascade).
-    if (erasable.length > 0)
-      await manager.query('delete from credit_check where id = any($1::uuid[])', [erasable]);
-    return outcomes;
-  }
-
-  async eraseBlocked(records: readonly BlockedRecord[], manager: EntityManager): Promise<void> {
-    const ids = records.filter((r) => r.recordType === CREDIT_CHECK_RECORD).map((r) => r.recordId);
-    if (ids.length > 0) await manager.query('delete from credit_check where id = any($1::uuid[])', [ids]);
-    const reviews = records.filter((r) => r.recordType === CREDIT_REVIEW_RECORD).map((r) => r.recordId);
-    if (reviews.length > 0)
-      await manager.query('delete from credit_review where id = any($1::uuid[])', [reviews]);
-  }
 }
 
-/** Each check (with its review) is erased on its own erasure date, set when it was made. */
-export const CREDIT_CHECK_RETENTION: CustomRetentionPolicy = {
-  id: 'credit-check.results',
-  activityId: CREDIT_CHECK_ACTIVITY_ID,
-  category: CREDIT_CHECK_CATEGORIES.result,
-  recordType: CREDIT_CHECK_RECORD,
-  action: 'erase',
-  async findExpired(now: Date, manager: EntityManager): Promise<DueRecord[]> {
-    const rows: { id: string; subject_id: string; requested_at: Date }[] = await manager.query(
-      `select id, subject_id, requested_at from credit_check
-        where delete_after < $1 order by delete_after, id limit ${SWEEP_BATCH}`,
-      [now],
-    );
-    return rows.map((r) => ({ recordId: r.id, subjectId: r.subject_id, occurredAt: r.requested_at }));
-  },
-  async erase(recordIds: string[], manager: EntityManager): Promise<void> {
-    await manager.query('delete from credit_check where id = any($1::uuid[])', [recordIds]);
-  },
-};
+/**
+ * Erasure and retention of the checks. Nothing here falls under a statutory retention duty, so
+ * erasure erases (except what a legal hold covers); the review goes with its check (on delete
+ * cascade). Without a request each check is erased on its own erasure date, set when it was made.
+ */
+export const CREDIT_CHECK_RECORDS = declareRecords({
+  name: 'credit-check',
+  records: [
+    {
+      recordType: CREDIT_CHECK_RECORD,
+      activityId: CREDIT_CHECK_ACTIVITY_ID,
+      table: 'credit_check',
+      subjectColumn: 'subject_id',
+      dateColumn: 'requested_at',
+      onErasure: 'erase',
+      dependents: [{ recordType: CREDIT_REVIEW_RECORD, table: 'credit_review', parentColumn: 'check_id' }],
+      retention: {
+        id: 'credit-check.results',
+        category: CREDIT_CHECK_CATEGORIES.result,
+        dueColumn: 'delete_after',
+        // The daily sweep takes the rest the next day.
+        batch: 5000,
+      },
+    },
+  ],
+});

@@ -38,7 +38,7 @@ export type DocumentRef =
   { kind: 'invoice'; orderId: string } | { kind: 'credit-note'; orderId: string; number: string };
 
 /**
- * Serialises archiving a subject's documents with erasing the subject (InvoicingRights.erase takes
+ * Serialises archiving a subject's documents with erasing the subject (the invoicing records erasure takes
  * the same lock): a document stored while an erasure runs is either seen and blocked by it, or
  * stored after it and blocked here.
  */

@@ -1,13 +1,13 @@
 import { Module, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { PrivacyModule, RetentionPolicies, RightsRegistry, StatutoryPeriods } from '@app/privacy';
+import { PrivacyModule } from '@app/privacy';
 import { OrdersModule } from '../orders/index.js';
 import { CreditNote, InvoiceDocument } from './invoice-document.entity.js';
 import { InvoiceArchive } from './invoice-archive.js';
 import { InvoiceDocuments } from './invoice-documents.js';
 import { ShopInvoicesController, StaffInvoicesController } from './invoicing.controller.js';
 import { INVOICE_ARCHIVE } from './invoicing.declarations.js';
-import { InvoicingRights, invoicingRetentionPolicies } from './invoicing.rights.js';
+import { INVOICING_RECORDS } from './invoicing.rights.js';
 
 /**
  * Invoice and credit-note documents: rendered when an order is paid, cancelled or refunded,
@@ -16,19 +16,15 @@ import { InvoicingRights, invoicingRetentionPolicies } from './invoicing.rights.
 @Module({
   imports: [
     TypeOrmModule.forFeature([InvoiceDocument, CreditNote]),
-    PrivacyModule.forFeature({ activities: [INVOICE_ARCHIVE] }),
+    PrivacyModule.forFeature({ activities: [INVOICE_ARCHIVE], records: [INVOICING_RECORDS] }),
     OrdersModule,
   ],
   controllers: [ShopInvoicesController, StaffInvoicesController],
-  providers: [InvoiceArchive, InvoiceDocuments, InvoicingRights],
+  providers: [InvoiceArchive, InvoiceDocuments],
   exports: [InvoiceArchive],
 })
 export class InvoicingModule implements OnModuleInit, OnApplicationBootstrap {
   constructor(
-    private readonly rights: RightsRegistry,
-    private readonly retention: RetentionPolicies,
-    private readonly periods: StatutoryPeriods,
-    private readonly invoicingRights: InvoicingRights,
     private readonly archive: InvoiceArchive,
     private readonly documents: InvoiceDocuments,
   ) {}
@@ -36,9 +32,6 @@ export class InvoicingModule implements OnModuleInit, OnApplicationBootstrap {
   async onModuleInit(): Promise<void> {
     await this.documents.register();
     await this.archive.register();
-    this.rights.registerExporter(this.invoicingRights);
-    this.rights.registerEraser(this.invoicingRights);
-    for (const policy of invoicingRetentionPolicies(this.periods)) this.retention.register(policy);
   }
 
   async onApplicationBootstrap(): Promise<void> {

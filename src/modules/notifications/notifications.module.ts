@@ -1,6 +1,6 @@
-import { Module, type OnModuleInit } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { defineRecipient, PrivacyModule, RetentionPolicies, RightsRegistry } from '@app/privacy';
+import { defineRecipient, PrivacyModule } from '@app/privacy';
 import { AppConfig } from '../../config/app-config.js';
 import { DevMailboxMailer } from './dev-mailbox/dev-mailbox.mailer.js';
 import { OutboundMessage } from './dev-mailbox/outbound-message.entity.js';
@@ -8,8 +8,8 @@ import { MAILER } from './mailer.port.js';
 import { NoticeCatalogue } from './notice-catalogue.js';
 import { NotificationOutbox } from './notification-outbox.js';
 import { NotificationWorker } from './notification-worker.js';
-import { CUSTOMER_NOTIFICATIONS, OUTBOUND_MESSAGE_RETENTION_DAYS } from './notifications.declarations.js';
-import { NotificationsRights, OUTBOUND_MESSAGE_RECORD } from './notifications.rights.js';
+import { CUSTOMER_NOTIFICATIONS } from './notifications.declarations.js';
+import { NOTIFICATION_RECORDS } from './notifications.rights.js';
 import { SmtpMailer } from './smtp/smtp.mailer.js';
 
 /**
@@ -35,7 +35,11 @@ export const MAIL_PROVIDER = defineRecipient({
 @Module({
   imports: [
     TypeOrmModule.forFeature([OutboundMessage]),
-    PrivacyModule.forFeature({ activities: [CUSTOMER_NOTIFICATIONS], recipients: [MAIL_PROVIDER] }),
+    PrivacyModule.forFeature({
+      activities: [CUSTOMER_NOTIFICATIONS],
+      recipients: [MAIL_PROVIDER],
+      records: [NOTIFICATION_RECORDS],
+    }),
   ],
   providers: [
     DevMailboxMailer,
@@ -50,29 +54,7 @@ export const MAIL_PROVIDER = defineRecipient({
     NoticeCatalogue,
     NotificationOutbox,
     NotificationWorker,
-    NotificationsRights,
   ],
   exports: [NotificationOutbox, NoticeCatalogue],
 })
-export class NotificationsModule implements OnModuleInit {
-  constructor(
-    private readonly rights: RightsRegistry,
-    private readonly retention: RetentionPolicies,
-    private readonly notificationsRights: NotificationsRights,
-  ) {}
-
-  onModuleInit(): void {
-    this.rights.registerExporter(this.notificationsRights);
-    this.rights.registerEraser(this.notificationsRights);
-    this.retention.register({
-      id: 'notifications.outbound-messages',
-      activityId: CUSTOMER_NOTIFICATIONS.id,
-      recordType: OUTBOUND_MESSAGE_RECORD,
-      table: 'outbound_message',
-      idColumn: 'id',
-      subjectColumn: 'subject_id',
-      timestampColumn: 'created_at',
-      afterDays: OUTBOUND_MESSAGE_RETENTION_DAYS,
-    });
-  }
-}
+export class NotificationsModule {}

@@ -1,5 +1,5 @@
 export { BlockedRecords, notBlockedClause, type BlockedRecord, type BlockInput } from './blocked-records.js';
-export { holdCovers, type HoldableRecord, type LegalHoldScope } from './hold-scope.js';
+export { holdCovers, type ActiveHold, type HoldableRecord, type LegalHoldScope } from './hold-scope.js';
 export { LegalHolds, type LegalHold } from './legal-holds.service.js';
 export type { SweepBlockedResult, SweepDetails, SweepPolicyResult } from './retention.entities.js';
 export { RetentionModule } from './retention.module.js';

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { JobsModule } from '../jobs/jobs.module.js';
 import { PRIVACY_OPTIONS, type PrivacyKernelOptions } from '../privacy.options.js';
+import { DeclaredRecords } from '../rights/declared-records.registrar.js';
 import { RightsRegistry } from '../rights/rights.registry.js';
 import { RightsService } from '../rights/rights.service.js';
 import { BlockedRecords } from './blocked-records.js';
@@ -46,6 +47,7 @@ import { StatutoryPeriods } from './statutory-periods.js';
     RetentionSweep,
     RightsRegistry,
     RightsService,
+    DeclaredRecords,
   ],
   exports: [
     RETENTION_OPTIONS,
@@ -56,6 +58,7 @@ import { StatutoryPeriods } from './statutory-periods.js';
     RetentionSweep,
     RightsRegistry,
     RightsService,
+    DeclaredRecords,
     JobsModule,
   ],
 })

@@ -21,3 +21,14 @@ export {
 } from './rights.contracts.js';
 export { RightsRegistry } from './rights.registry.js';
 export { RightsService } from './rights.service.js';
+export {
+  declareRecords,
+  type DeclaredRow,
+  type DependentRecords,
+  type RecordDeclaration,
+  type RecordErasure,
+  type RecordExport,
+  type RecordRetention,
+  type RecordsDeclaration,
+} from './declared-records.js';
+export { DeclaredRecords } from './declared-records.registrar.js';

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { BlockedRecord } from '../retention/blocked-records.js';
-import type { HoldableRecord } from '../retention/hold-scope.js';
+import type { ActiveHold, HoldableRecord } from '../retention/hold-scope.js';
 import type { Retainment } from '../retention/statutory-periods.js';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -85,6 +85,11 @@ export interface ErasureContext {
    * `held` answer would lose the statutory date.
    */
   heldBy(record: Omit<HoldableRecord, 'subjectId'>): string | undefined;
+  /**
+   * The active legal holds `heldBy` judges by, read after the hold lock: for an eraser that must judge
+   * them in SQL as well (the access log's address ranges, `RecordDeclaration.holdIdSql`).
+   */
+  holds: readonly ActiveHold[];
 }
 
 /**

@@ -137,6 +137,7 @@ export class RightsService {
           now,
           retain: (key, recordDate) => this.periods.retain(key, recordDate),
           heldBy: (record) => holdFor(holds, { ...record, subjectId })?.id,
+          holds,
         };
         const outcomes = await eraser.erase(subjectId, context);
         const report = empty();
